@@ -1,0 +1,43 @@
+"""Dagster resources: the warehouse home and its DuckDB file, configured from the environment."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The warehouse home: DuckDB file, publications and reports live under it."""
+
+    home: str
+    reporting_date: str | None = None  # YYYY-MM-DD; None = latest accepted as-at date
+
+    @property
+    def home_path(self) -> Path:
+        return Path(self.home)
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.home_path / "warehouse.duckdb"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home_path / "reports"
+
+    def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        self.home_path.mkdir(parents=True, exist_ok=True)
+        return duckdb.connect(str(self.duckdb_path), read_only=read_only)
+
+    def resolved_reporting_date(self) -> date:
+        """The refresh's reporting date: configured, else the newest accepted as-at date."""
+        if self.reporting_date:
+            return date.fromisoformat(self.reporting_date)
+        with self.connect() as con:
+            row = con.execute(
+                "select max(as_at) from landing.files where status = 'accepted'"
+            ).fetchone()
+        if row is None or row[0] is None:
+            raise ValueError("no accepted extract has landed: cannot choose a reporting date")
+        return row[0]
