@@ -41,3 +41,20 @@ class Warehouse(dg.ConfigurableResource):
         if row is None or row[0] is None:
             raise ValueError("no accepted extract has landed: cannot choose a reporting date")
         return row[0]
+
+
+class DropFolder(dg.ConfigurableResource):
+    """Where partners drop their extracts: ``<path>/<partner>/<extract>_<YYYYMMDD>.<ext>``."""
+
+    path: str
+
+
+class Pseudonymiser(dg.ConfigurableResource):
+    """The secret key for keyed hashes of identifiers (never logged, never stored)."""
+
+    key: str
+
+    def key_bytes(self) -> bytes:
+        if not self.key:
+            raise dg.Failure("the pseudonymisation key is empty: set SEND_WAREHOUSE_PSEUDO_KEY")
+        return self.key.encode()

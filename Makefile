@@ -1,0 +1,32 @@
+# The two commands of the README, and a few more for data engineers.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+DEMO   := var/demo
+
+.PHONY: demo test ui venv clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+venv: $(STAMP)
+
+## Generate the county-scale sample drop and refresh the warehouse end to end on it.
+demo: venv
+	$(BIN)/send-warehouse sample --out $(DEMO)/drop --scale 1.0
+	$(BIN)/send-warehouse refresh --demo --drop $(DEMO)/drop --home $(DEMO)/home
+
+## Run every test (PostgreSQL tests skip unless SEND_WAREHOUSE_TEST_POSTGRES_URL is set).
+test: venv
+	$(BIN)/python -m pytest
+
+## The Dagster UI on the demo warehouse (http://127.0.0.1:3000).
+ui: venv
+	$(BIN)/send-warehouse ui --demo --drop $(DEMO)/drop --home $(DEMO)/home
+
+clean:
+	rm -rf var dbt_project/target dbt_project/logs

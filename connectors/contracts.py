@@ -1,0 +1,129 @@
+"""Declarative extract contracts: one YAML file per partner extract under ``contracts/``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+CONTRACTS_DIR = Path(__file__).parent / "contracts"
+
+# Column types a contract may use. Identifier-like types are pseudonymised at landing.
+COLUMN_TYPES = {
+    "text", "code", "code_list", "date", "date_of_birth", "integer", "decimal",
+    "month", "term", "nhs_number", "upn", "identifier", "postcode", "lsoa",
+    "practice_code",
+}
+PSEUDONYMISED_TYPES = {"nhs_number", "upn", "identifier", "postcode"}
+# How old an extract may be before it is reported stale, by cadence.
+CADENCE_MAX_AGE_DAYS = {"monthly": 45, "termly": 135, "yearly": 400}
+MAX_AGE_YEARS = 25
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool = False
+    codes: tuple[str, ...] = ()
+    header: str | None = None  # the partner's header when it differs from the name
+    pattern: str | None = None
+    check_lookup: bool = True  # lsoa columns: must be in the current lsoa_lookup
+
+    @property
+    def source_header(self) -> str:
+        return self.header or self.name
+
+    @property
+    def pseudonymised(self) -> bool:
+        return self.type in PSEUDONYMISED_TYPES
+
+    @property
+    def clean_name(self) -> str:
+        """Name in the ``clean`` schema: identifiers become ``<name>_pseudo``."""
+        return f"{self.name}_pseudo" if self.pseudonymised else self.name
+
+
+@dataclass(frozen=True)
+class Contract:
+    partner: str
+    extract: str
+    title: str
+    cadence: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    format: str = "csv"
+
+    @property
+    def name(self) -> str:
+        """``<partner>__<extract>``: the table name in ``landing`` and ``clean``."""
+        return f"{self.partner}__{self.extract}"
+
+    @property
+    def max_age_days(self) -> int:
+        return CADENCE_MAX_AGE_DAYS[self.cadence]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def has_lsoa(self) -> bool:
+        return any(c.type == "lsoa" and c.check_lookup for c in self.columns)
+
+
+@dataclass(frozen=True)
+class ContractError(Exception):
+    path: Path
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
+def _code_lists() -> dict[str, list[str]]:
+    return yaml.safe_load((CONTRACTS_DIR / "_code_lists.yml").read_text())
+
+
+def _load(path: Path, code_lists: dict[str, list[str]]) -> Contract:
+    spec = yaml.safe_load(path.read_text())
+    columns = []
+    for name, col in spec["columns"].items():
+        if col["type"] not in COLUMN_TYPES:
+            raise ContractError(path, f"column {name}: unknown type {col['type']!r}")
+        codes = col.get("codes", [])
+        if isinstance(codes, str):
+            codes = code_lists[codes]
+        columns.append(Column(
+            name=name, type=col["type"], required=col.get("required", False),
+            codes=tuple(str(c) for c in codes), header=col.get("header"),
+            pattern=col.get("pattern"), check_lookup=col.get("check_lookup", True),
+        ))
+    names = {c.name for c in columns}
+    missing_key = [k for k in spec["key"] if k not in names]
+    if missing_key:
+        raise ContractError(path, f"key columns {missing_key} are not columns")
+    if spec["cadence"] not in CADENCE_MAX_AGE_DAYS:
+        raise ContractError(path, f"unknown cadence {spec['cadence']!r}")
+    return Contract(
+        partner=path.parent.name, extract=path.stem, title=spec["title"],
+        cadence=spec["cadence"], key=tuple(spec["key"]), columns=tuple(columns),
+        format=spec.get("format", "csv"),
+    )
+
+
+@cache
+def all_contracts() -> tuple[Contract, ...]:
+    """Every extract contract, ordered by partner then extract."""
+    code_lists = _code_lists()
+    return tuple(
+        _load(path, code_lists)
+        for path in sorted(CONTRACTS_DIR.glob("*/*.yml"))
+    )
+
+
+def contract_for(partner: str, extract: str) -> Contract:
+    for contract in all_contracts():
+        if (contract.partner, contract.extract) == (partner, extract):
+            return contract
+    raise KeyError(f"no contract for {partner}/{extract}")

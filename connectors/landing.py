@@ -1,0 +1,289 @@
+"""Landing: the manifest, the unchanged rows, row-level quarantine and the clean (pseudonymised) table.
+
+Every received row ends in ``clean.<extract>`` or in ``landing.row_issues`` as quarantined,
+and ``landing.files`` records the three counts so they can be reconciled.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from connectors.contracts import Contract
+from connectors.drop import Delivery
+from connectors.pseudonymise import pseudonym
+from connectors.readers import FileRejected, Source, read_csv, read_database, read_xlsx
+from connectors.validation import MACROS, q, row_checks, typed_expression
+
+SCHEMA = """
+create schema if not exists landing;
+create schema if not exists clean;
+create sequence if not exists landing.file_ids;
+create table if not exists landing.files (
+    file_id integer, partner varchar, extract varchar, as_at date, file_name varchar,
+    source varchar, sha256 varchar, size_bytes bigint, rows_received bigint,
+    rows_accepted bigint, rows_quarantined bigint, received_at timestamp,
+    status varchar, reason_code varchar, message varchar
+);
+create table if not exists landing.row_issues (
+    file_id integer, row_number integer, field varchar, reason_code varchar,
+    action varchar, message varchar
+);
+"""
+_CLEAN_TYPES = {"date": "date", "date_of_birth": "date", "integer": "integer", "decimal": "double"}
+
+
+@dataclass(frozen=True)
+class LandingOutcome:
+    file_id: int
+    file_name: str
+    status: str  # accepted | rejected | duplicate
+    rows_received: int
+    rows_accepted: int
+    rows_quarantined: int
+    message: str | None
+
+
+def prepare(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """Create the landing schema and register the functions validation relies on."""
+    con.execute(SCHEMA)
+    con.execute(MACROS)
+
+    def pseudo(values: pa.Array) -> pa.Array:
+        return pa.array([None if v is None else pseudonym(key, v) for v in values.to_pylist()], pa.string())
+
+    try:
+        con.remove_function("pseudo")
+    except duckdb.InvalidInputException:
+        pass
+    con.create_function("pseudo", pseudo, ["VARCHAR"], "VARCHAR", type="arrow")
+
+
+def land(con: duckdb.DuckDBPyConnection, contract: Contract, delivery: Delivery,
+         landing_dir: Path) -> LandingOutcome | None:
+    """Land one delivery; None when the same bytes under the same name already landed."""
+    data = delivery.path.read_bytes() if delivery.path else None
+    source: Source | None = None
+    try:
+        if delivery.problem:
+            raise FileRejected("BAD_FILE_NAME" if "file name" in delivery.problem else "BAD_AS_AT_DATE",
+                               delivery.problem)
+        if delivery.database:
+            source = read_database(delivery.database.url, delivery.database.table, contract.key)
+        elif contract.format == "xlsx":
+            source = read_xlsx(delivery.name, data)
+        else:
+            source = read_csv(delivery.name, data)
+    except FileRejected as rejected:
+        return _record_rejection(con, contract.partner, contract.extract, delivery, data, rejected)
+    seen = _already_received(con, contract, source.sha256, delivery.name)
+    if seen == "same":
+        return None
+    if data is not None:
+        landing_dir.mkdir(parents=True, exist_ok=True)
+        (landing_dir / f"{source.sha256}{Path(delivery.name).suffix}").write_bytes(data)
+    if seen is not None:
+        return _record(con, contract.partner, contract.extract, delivery, source.sha256,
+                       source.size_bytes, "duplicate", None,
+                       f"{delivery.name}: byte-identical to {seen}, already received; nothing changed")
+    con.execute("begin transaction")
+    try:
+        outcome = _land_rows(con, contract, delivery, source)
+    except FileRejected as rejected:
+        con.execute("rollback")
+        return _record_rejection(con, contract.partner, contract.extract, delivery, data, rejected,
+                                 source.sha256)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+    return outcome
+
+
+def record_unrecognised(con: duckdb.DuckDBPyConnection, delivery: Delivery) -> LandingOutcome | None:
+    """Record a file no contract claims as rejected (once per identical file)."""
+    data = delivery.path.read_bytes()
+    sha = _sha256(data)
+    exists = con.execute("select 1 from landing.files where sha256 = ? and file_name = ?",
+                         [sha, delivery.name]).fetchone()
+    if exists:
+        return None
+    return _record(con, delivery.partner, None, delivery, sha, len(data), "rejected",
+                   "BAD_FILE_NAME", delivery.problem)
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _already_received(con, contract: Contract, sha256: str, name: str) -> str | None:
+    """'same' when these bytes landed under this name, the earlier name when under another."""
+    rows = con.execute(
+        "select file_name from landing.files where partner = ? and extract = ? and sha256 = ? "
+        "and status != 'duplicate' order by file_id",
+        [contract.partner, contract.extract, sha256],
+    ).fetchall()
+    names = [r[0] for r in rows]
+    if name in names:
+        return "same"
+    return names[0] if names else None
+
+
+def _record(con, partner, extract, delivery: Delivery, sha256, size, status, reason, message,
+            counts=(0, 0, 0)) -> LandingOutcome:
+    file_id = con.execute("select nextval('landing.file_ids')").fetchone()[0]
+    con.execute(
+        "insert into landing.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [file_id, partner, extract, delivery.as_at, delivery.name,
+         "database" if delivery.database else "file", sha256, size, *counts,
+         datetime.now(timezone.utc).replace(tzinfo=None), status, reason, message],
+    )
+    return LandingOutcome(file_id, delivery.name, status, *counts, message)
+
+
+def _record_rejection(con, partner, extract, delivery, data, rejected: FileRejected, sha=None):
+    if data is not None:
+        sha = _sha256(data)
+        exists = con.execute("select 1 from landing.files where sha256 = ? and file_name = ?",
+                             [sha, delivery.name]).fetchone()
+        if exists:
+            return None
+    return _record(con, partner, extract, delivery, sha, len(data) if data else None,
+                   "rejected", rejected.reason_code, rejected.message)
+
+
+def _check_header(contract: Contract, source: Source) -> tuple[list[int | None], str | None]:
+    """Position of each contract column in the file; rejects when a column is missing."""
+    positions = {h: i for i, h in enumerate(source.header)}
+    missing = [c.source_header for c in contract.columns if c.source_header not in positions]
+    if missing:
+        hint = ""
+        if len(source.header) == 1 and any(d in source.header[0] for d in ";\t|"):
+            hint = " (the header is one field: is the file comma-separated?)"
+        raise FileRejected(
+            "MISSING_COLUMN",
+            f"{source.name}: missing required column(s) {', '.join(repr(m) for m in missing)}{hint}",
+        )
+    expected = {c.source_header for c in contract.columns}
+    extra = [h for h in source.header if h not in expected]
+    note = f"unexpected extra column(s) ignored: {', '.join(repr(e) for e in extra)}" if extra else None
+    return [positions[c.source_header] for c in contract.columns], note
+
+
+def _land_rows(con, contract: Contract, delivery: Delivery, source: Source) -> LandingOutcome:
+    positions, note = _check_header(contract, source)
+    outcome = _record(con, contract.partner, contract.extract, delivery, source.sha256,
+                      source.size_bytes, "accepted", None, note)
+    file_id = outcome.file_id
+    table = f"landing.{contract.name}"
+    columns = [c.name for c in contract.columns]
+    con.execute(f"create table if not exists {table} (_file_id integer, _row_number integer, "
+                + ", ".join(f"{q(c)} varchar" for c in columns) + ")")
+    width = len(source.header)
+    malformed: list[int] = []
+    row_number = 1  # the header is row 1
+    for batch in source.batches:
+        numbers = list(range(row_number + 1, row_number + 1 + len(batch)))
+        row_number += len(batch)
+        malformed.extend(n for n, row in zip(numbers, batch) if len(row) != width)
+        arrays = {"_file_id": pa.array([file_id] * len(batch), pa.int32()),
+                  "_row_number": pa.array(numbers, pa.int32())}
+        for name, pos in zip(columns, positions):
+            arrays[name] = pa.array([row[pos] if pos < len(row) else None for row in batch], pa.string())
+        con.register("_batch", pa.table(arrays))
+        con.execute(f"insert into {table} select * from _batch")
+        con.unregister("_batch")
+    if row_number == 1:
+        raise FileRejected("EMPTY_FILE", f"{source.name}: header only, no data rows")
+    _record_row_issues(con, contract, file_id, delivery, malformed)
+    _insert_clean(con, contract, file_id, delivery.as_at)
+    return _finish(con, contract, delivery, file_id, note)
+
+
+def _lookup_sql(con, contract: Contract) -> str | None:
+    """The LSOA codes of the newest accepted lookup, as a temp table; None if none landed."""
+    if not contract.has_lsoa:
+        return None
+    current = con.execute(
+        "select file_id from landing.files where partner = 'icb' and extract = 'lsoa_lookup' "
+        "and status = 'accepted' order by as_at desc, file_id desc limit 1"
+    ).fetchone()
+    if current is None:
+        return None
+    con.execute("create or replace temp table current_lsoa as select distinct lsoa_code "
+                f"from clean.icb__lsoa_lookup where _file_id = {current[0]}")
+    return "select lsoa_code from current_lsoa"
+
+
+def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery, malformed: list[int]) -> None:
+    table = f"landing.{contract.name}"
+    prefix = delivery.name.replace("'", "''")
+    lookup = _lookup_sql(con, contract)
+    selects = [
+        f"select _file_id, _row_number, '{c.field}', '{c.reason}', '{c.action}', "
+        f"'{prefix}: row ' || _row_number || ', field {c.field}: {c.message}' "
+        f"from {table} where _file_id = $file_id and ({c.condition})"
+        for col in contract.columns for c in row_checks(col, contract, lookup)
+    ]
+    key = ", ".join(
+        f"replace(nullif(trim({q(k)}), ''), ' ', '')" if contract.column(k).type == "nhs_number"
+        else f"nullif(trim({q(k)}), '')" for k in contract.key
+    )
+    selects.append(
+        f"select _file_id, _row_number, '{'+'.join(contract.key)}', 'DUPLICATE_KEY', 'quarantined', "
+        f"'{prefix}: row ' || _row_number || ', field {'+'.join(contract.key)}: repeats the key of row ' || first_row "
+        f"from (select _file_id, _row_number, min(_row_number) over (partition by {key}) as first_row "
+        f"from {table} where _file_id = $file_id and "
+        + " and ".join(f"nullif(trim({q(k)}), '') is not null" for k in contract.key)
+        + ") where _row_number > first_row"
+    )
+    sql = "insert into landing.row_issues " + "\nunion all\n".join(selects)
+    params = {"file_id": file_id, "as_at": delivery.as_at}
+    con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+    if malformed:
+        con.executemany(
+            "insert into landing.row_issues values (?, ?, '(row)', 'MALFORMED_ROW', 'quarantined', ?)",
+            [[file_id, n, f"{delivery.name}: row {n}: the row has a different number of fields from the header"]
+             for n in malformed],
+        )
+
+
+def _insert_clean(con, contract: Contract, file_id: int, as_at: date) -> None:
+    lookup = _lookup_sql(con, contract)
+    definitions = ", ".join(
+        f"{q(c.clean_name)} {_CLEAN_TYPES.get(c.type, 'varchar')}" for c in contract.columns
+    )
+    con.execute(f"create table if not exists clean.{contract.name} "
+                f"(_file_id integer, _row_number integer, _as_at date, {definitions})")
+    values = ", ".join(typed_expression(c, contract, lookup) for c in contract.columns)
+    con.execute(
+        f"insert into clean.{contract.name} select _file_id, _row_number, $as_at, {values} "
+        f"from landing.{contract.name} where _file_id = $file_id and _row_number not in ("
+        "select row_number from landing.row_issues where file_id = $file_id and action = 'quarantined')",
+        {"file_id": file_id, "as_at": as_at},
+    )
+
+
+def _finish(con, contract: Contract, delivery: Delivery, file_id: int, note: str | None) -> LandingOutcome:
+    received, accepted, quarantined = con.execute(
+        f"""select (select count(*) from landing.{contract.name} where _file_id = $f),
+                   (select count(*) from clean.{contract.name} where _file_id = $f),
+                   (select count(distinct row_number) from landing.row_issues
+                     where file_id = $f and action = 'quarantined')""",
+        {"f": file_id},
+    ).fetchone()
+    con.execute(
+        "update landing.files set rows_received = ?, rows_accepted = ?, rows_quarantined = ? where file_id = ?",
+        [received, accepted, quarantined, file_id],
+    )
+    con.execute(
+        "update landing.files set status = 'superseded' where partner = ? and extract = ? and as_at = ? "
+        "and status = 'accepted' and file_id != ?",
+        [contract.partner, contract.extract, delivery.as_at, file_id],
+    )
+    return LandingOutcome(file_id, delivery.name, "accepted", received, accepted, quarantined, note)

@@ -1,0 +1,55 @@
+"""Identifiers at the edge: NHS number check digit, postcode normalising, keyed hashes."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+
+KEY_ENV = "SEND_WAREHOUSE_PSEUDO_KEY"
+# Clearly marked demo key: pseudonyms made with it protect nothing.
+DEMO_KEY = "DEMO-KEY-NOT-SECRET-do-not-use-with-real-data"
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+
+class MissingKeyError(RuntimeError):
+    """Raised when no pseudonymisation key is configured."""
+
+
+def key_from_environment() -> bytes:
+    key = os.environ.get(KEY_ENV, "")
+    if not key:
+        raise MissingKeyError(
+            f"{KEY_ENV} is not set: set it to the partnership's secret pseudonymisation key "
+            "(or pass --demo to use the public demo key on sample data)"
+        )
+    return key.encode()
+
+
+def pseudonym(key: bytes, value: str) -> str:
+    """HMAC-SHA256 of ``value`` under ``key``, hex encoded."""
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def normalise_nhs_number(value: str) -> str:
+    return value.replace(" ", "")
+
+
+def nhs_number_is_valid(value: str) -> bool:
+    """Modulus 11 check: weights 10..2 on the first nine digits; 11 -> 0; 10 is invalid."""
+    digits = normalise_nhs_number(value)
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def normalise_postcode(value: str) -> str | None:
+    """Upper case with one space before the inward code; None when not a UK postcode."""
+    compact = re.sub(r"\s+", "", value).upper()
+    match = _POSTCODE.match(compact)
+    return f"{match.group(1)} {match.group(2)}" if match else None

@@ -1,0 +1,155 @@
+"""Readers: CSV, XLSX and SQLAlchemy sources, each yielding the header and batches of text rows.
+
+Values stay as the partner sent them (text); typing happens in validation. Excel date
+cells are rendered as ISO dates, the only faithful text form of an Excel date.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+BATCH_ROWS = 50_000
+Row = list[str | None]
+
+
+class FileRejected(Exception):
+    """A file-level failure: the whole delivery is rejected with this reason."""
+
+    def __init__(self, reason_code: str, message: str):
+        super().__init__(message)
+        self.reason_code = reason_code
+        self.message = message
+
+
+@dataclass
+class Source:
+    """One delivery's bytes (or their canonical serialisation) and a row stream."""
+
+    name: str  # file name, or db:<table> for database sources
+    sha256: str
+    size_bytes: int
+    header: list[str]
+    batches: Iterator[list[Row]]
+    raw_bytes: bytes | None = None  # kept unchanged in the landing area when from a file
+
+
+def _batched(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def read_csv(name: str, data: bytes) -> Source:
+    """UTF-8 (BOM optional), comma-separated, quoted fields, CRLF or LF; empty field = null."""
+    if not data.strip():
+        raise FileRejected("EMPTY_FILE", f"{name}: the file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileRejected(
+            "UNREADABLE",
+            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "re-export the file as UTF-8",
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise FileRejected("UNREADABLE", f"{name}: no readable header row ({exc})") from None
+
+    def rows() -> Iterator[Row]:
+        try:
+            for record in reader:
+                if record:  # a blank line is not a record
+                    yield [v if v != "" else None for v in record]
+        except csv.Error as exc:
+            raise FileRejected(
+                "UNREADABLE", f"{name}: row {reader.line_num}: malformed CSV ({exc})"
+            ) from None
+
+    return Source(name, hashlib.sha256(data).hexdigest(), len(data),
+                  [h.strip() for h in header], _batched(rows()), raw_bytes=data)
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if text.strip() != "" else None
+
+
+def read_xlsx(name: str, data: bytes) -> Source:
+    """First sheet, header in row 1; Excel dates become ISO text, ``DD/MM/YYYY`` text stays."""
+    from openpyxl import load_workbook
+
+    if not data:
+        raise FileRejected("EMPTY_FILE", f"{name}: the file is empty")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a corrupt workbook
+        raise FileRejected("UNREADABLE", f"{name}: not a readable XLSX workbook ({exc})") from None
+    sheet = workbook.worksheets[0]
+    cells = sheet.iter_rows(values_only=True)
+    header_cells = next(cells, None)
+    if header_cells is None:
+        raise FileRejected("EMPTY_FILE", f"{name}: the sheet is empty")
+    header = [(_cell_text(v) or "").strip() for v in header_cells]
+    while header and header[-1] == "":
+        header.pop()
+
+    def rows() -> Iterator[Row]:
+        for record in cells:
+            values = [_cell_text(v) for v in record]
+            if any(v is not None for v in values):
+                yield values
+        workbook.close()
+
+    return Source(name, hashlib.sha256(data).hexdigest(), len(data), header,
+                  _batched(rows()), raw_bytes=data)
+
+
+def read_database(url: str, table: str, order_by: tuple[str, ...]) -> Source:
+    """A partner table or view through SQLAlchemy; rows in key order, values as text.
+
+    The SHA-256 is of the rows' canonical CSV rendering, so an unchanged table is a
+    byte-identical re-delivery.
+    """
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            reflected = sa.Table(table, sa.MetaData(), autoload_with=connection)
+            query = sa.select(reflected).order_by(
+                *[reflected.c[k] for k in order_by if k in reflected.c]
+            )
+            result = connection.execute(query)
+            header = list(result.keys())
+            rows = [[_cell_text(v) for v in record] for record in result]
+    except sa.exc.SQLAlchemyError as exc:
+        raise FileRejected("UNREADABLE", f"db:{table}: cannot read the table ({exc.__class__.__name__}: {exc.args[0] if exc.args else ''})") from None
+    finally:
+        engine.dispose()
+    if not rows:
+        raise FileRejected("EMPTY_FILE", f"db:{table}: the table has no rows")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+    canonical = buffer.getvalue().encode()
+    return Source(f"db:{table}", hashlib.sha256(canonical).hexdigest(), len(canonical),
+                  header, _batched(iter(rows)))

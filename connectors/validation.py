@@ -1,0 +1,132 @@
+"""Row-level validation against a contract, generated as DuckDB SQL over the landed text rows.
+
+Each check yields (row, field, reason code, action): ``quarantined`` rows stay out of the
+``clean`` table; ``kept`` rows go in with the offending identifier or code nulled.
+Messages name the row and field, never the value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from connectors.contracts import MAX_AGE_YEARS, Column, Contract
+
+MIN_DATE = "1990-01-01"
+
+_FORMATS = {
+    "upn": r"^[A-Z][0-9]{11}[0-9A-Z]$",
+    "practice_code": r"^[A-Z][0-9]{5}$",
+    "month": r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+    "term": r"^[0-9]{4}-(SPRING|SUMMER|AUTUMN)$",
+    "lsoa": r"^[EW]01[0-9]{6}$",
+}
+_POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
+
+# DuckDB macros the generated SQL relies on; created once per connection.
+MACROS = f"""
+create or replace temp macro with_check(c, last) as (case when c = 11 then 0 else c end) = last and c != 10;
+create or replace temp macro nhs_valid(n) as
+  case when regexp_full_match(coalesce(n, ''), '[0-9]{{10}}')
+       then with_check(11 - ({' + '.join(f'try_cast(substr(n, {i}, 1) as integer) * {11 - i}' for i in range(1, 10))}) % 11,
+                       try_cast(substr(n, 10, 1) as integer))
+       else false end;
+create or replace temp macro compact_postcode(p) as upper(regexp_replace(p, '\\s+', '', 'g'));
+create or replace temp macro normal_postcode(p) as
+  case when regexp_full_match(compact_postcode(p), '{_POSTCODE[1:-1]}')
+       then left(compact_postcode(p), length(compact_postcode(p)) - 3) || ' ' || right(compact_postcode(p), 3)
+  end;
+"""
+
+
+def q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Check:
+    field: str
+    reason: str
+    action: str  # quarantined | kept
+    condition: str  # SQL over the landed row, true when the row fails
+    message: str  # what is wrong, without the value
+
+
+def _value(col: Column) -> str:
+    return f"nullif(trim({q(col.name)}), '')"
+
+
+def parse_date(value_sql: str, day_first_text: bool) -> str:
+    """ISO dates always; ``DD/MM/YYYY`` text too for spreadsheet deliveries."""
+    iso = f"case when regexp_full_match({value_sql}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') then try_strptime({value_sql}, '%Y-%m-%d')::date end"
+    if not day_first_text:
+        return iso
+    uk = f"case when regexp_full_match({value_sql}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') then try_strptime({value_sql}, '%d/%m/%Y')::date end"
+    return f"coalesce({iso}, {uk})"
+
+
+def typed_expression(col: Column, contract: Contract, lookup_sql: str | None) -> str:
+    """The clean-table value of a column (identifiers hashed, kept-invalid values nulled)."""
+    v = _value(col)
+    if col.type in ("date", "date_of_birth"):
+        return parse_date(v, contract.format == "xlsx")
+    if col.type == "integer":
+        return f"try_cast({v} as integer)"
+    if col.type == "decimal":
+        return f"try_cast({v} as double)"
+    if col.type == "nhs_number":
+        n = f"replace({v}, ' ', '')"
+        return f"case when nhs_valid({n}) then pseudo({n}) end"
+    if col.type in ("upn", "identifier"):
+        return f"pseudo({v})"
+    if col.type == "postcode":
+        return f"pseudo(normal_postcode({v}))"
+    if col.type == "lsoa" and col.check_lookup:
+        if lookup_sql is None:
+            return v
+        return f"case when {v} in ({lookup_sql}) then {v} end"
+    return v
+
+
+def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[Check]:
+    """The checks of one column."""
+    v = _value(col)
+    present = f"{v} is not null"
+    checks: list[Check] = []
+
+    def add(reason: str, action: str, condition: str, message: str) -> None:
+        checks.append(Check(col.name, reason, action, condition, message))
+
+    if col.required:
+        add("MISSING_VALUE", "quarantined", f"{v} is null", "a required value is empty")
+    if col.type in ("date", "date_of_birth"):
+        parsed = parse_date(v, contract.format == "xlsx")
+        form = "YYYY-MM-DD or DD/MM/YYYY" if contract.format == "xlsx" else "YYYY-MM-DD"
+        add("WRONG_TYPE", "quarantined", f"{present} and {parsed} is null", f"not a date ({form})")
+        add("DATE_OUT_OF_RANGE", "quarantined", f"({parsed} < date '{MIN_DATE}' or {parsed} > $as_at)",
+            f"date outside {MIN_DATE} .. the as-at date")
+        if col.type == "date_of_birth":
+            add("AGE_OVER_25", "quarantined", f"{parsed} <= $as_at - interval {MAX_AGE_YEARS + 1} year",
+                f"person older than {MAX_AGE_YEARS} at the as-at date (out of scope)")
+    elif col.type in ("integer", "decimal"):
+        sql_type = "integer" if col.type == "integer" else "double"
+        add("WRONG_TYPE", "quarantined", f"{present} and try_cast({v} as {sql_type}) is null",
+            "not a whole number" if col.type == "integer" else "not a number")
+        add("VALUE_OUT_OF_RANGE", "quarantined", f"try_cast({v} as {sql_type}) < 0", "negative value")
+    elif col.type in ("code", "code_list"):
+        codes = ", ".join(f"'{c}'" for c in col.codes)
+        failing = (f"{v} not in ({codes})" if col.type == "code"
+                   else f"not list_has_all([{codes}], string_split({v}, '|'))")
+        add("CODE_NOT_IN_LIST", "quarantined", f"{present} and {failing}", "not one of the agreed codes")
+    elif col.type == "nhs_number":
+        add("INVALID_NHS_NUMBER", "kept", f"{present} and not nhs_valid(replace({v}, ' ', ''))",
+            "NHS number fails the modulus-11 check (row kept, identifier treated as missing)")
+    elif col.type == "postcode":
+        add("INVALID_POSTCODE", "kept", f"{present} and normal_postcode({v}) is null",
+            "not a UK postcode (row kept, postcode treated as missing)")
+    elif col.type == "lsoa" and col.check_lookup and lookup_sql is not None:
+        add("LSOA_NOT_IN_LOOKUP", "kept", f"{present} and {v} not in ({lookup_sql})",
+            "LSOA code not in the current lsoa_lookup (row kept, geography unknown)")
+    pattern = col.pattern or _FORMATS.get(col.type)
+    if pattern and not (col.type == "lsoa" and col.check_lookup):
+        add("WRONG_FORMAT", "quarantined", f"{present} and not regexp_full_match({v}, '{pattern[1:-1]}')",
+            "does not have the agreed format")
+    return checks

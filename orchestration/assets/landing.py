@@ -1,0 +1,97 @@
+"""One landing asset per extract contract, grouped by partner, plus the landing gate."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+
+from connectors.contracts import Contract, all_contracts
+from connectors.drop import database_delivery, database_sources, deliveries_for, unrecognised_files
+from connectors.landing import land, prepare, record_unrecognised
+from connectors.status import delivery_problems, extract_status
+from orchestration.resources import DropFolder, Pseudonymiser, Warehouse
+
+LOOKUP_KEY = dg.AssetKey(["clean", "icb__lsoa_lookup"])
+
+
+def clean_key(contract: Contract) -> dg.AssetKey:
+    return dg.AssetKey(["clean", contract.name])
+
+
+def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
+    check = dg.AssetCheckSpec("delivery_accepted", asset=clean_key(contract),
+                              description="The newest delivery was accepted and its rows reconcile.")
+
+    @dg.asset(
+        key=clean_key(contract),
+        group_name=contract.partner,
+        description=f"{contract.title} ({contract.partner}/{contract.extract}): landed, "
+                    "validated against its contract and pseudonymised.",
+        deps=[LOOKUP_KEY] if contract.has_lsoa else [],
+        check_specs=[check],
+        kinds={"duckdb"},
+        metadata={"contract": f"connectors/contracts/{contract.partner}/{contract.extract}.yml"},
+    )
+    def landing_asset(context: dg.AssetExecutionContext, warehouse: Warehouse,
+                      drop: DropFolder, pseudonymiser: Pseudonymiser) -> dg.MaterializeResult:
+        today = date.today()
+        source = database_sources().get((contract.partner, contract.extract))
+        deliveries = ([database_delivery(contract, source, today)] if source
+                      else deliveries_for(contract, Path(drop.path), today))
+        with warehouse.connect() as con:
+            prepare(con, pseudonymiser.key_bytes())
+            for delivery in deliveries:
+                outcome = land(con, contract, delivery, warehouse.home_path / "landing" / "files")
+                if outcome is None:
+                    continue
+                log = context.log.warning if outcome.status == "rejected" else context.log.info
+                log(f"{outcome.file_name}: {outcome.status}, {outcome.rows_received} received, "
+                    f"{outcome.rows_accepted} accepted, {outcome.rows_quarantined} quarantined"
+                    + (f" — {outcome.message}" if outcome.message else ""))
+            status = extract_status(con, contract)
+            problems = delivery_problems(con, contract)
+        return dg.MaterializeResult(
+            metadata={k: v for k, v in status.items() if v is not None},
+            check_results=[dg.AssetCheckResult(
+                check_name="delivery_accepted", passed=not problems,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata={"problems": "\n".join(problems) or "none"},
+            )],
+        )
+
+    return landing_asset
+
+
+landing_assets = [_landing_asset(c) for c in all_contracts()]
+
+
+@dg.asset(
+    group_name="landing",
+    deps=[clean_key(c) for c in all_contracts()],
+    check_specs=[dg.AssetCheckSpec(
+        "every_extract_accepted", asset="landing_gate", blocking=True,
+        description="Every extract's newest delivery was accepted, every file in the drop is "
+                    "recognised, and every file's rows reconcile: otherwise publication is held back.",
+    )],
+    description="All partner deliveries accounted for: the gate in front of publication.",
+)
+def landing_gate(context: dg.AssetExecutionContext, warehouse: Warehouse, drop: DropFolder,
+                 pseudonymiser: Pseudonymiser) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        prepare(con, pseudonymiser.key_bytes())
+        strays = unrecognised_files(Path(drop.path))
+        for stray in strays:
+            if record_unrecognised(con, stray):
+                context.log.warning(stray.problem)
+        problems = [p for c in all_contracts() for p in delivery_problems(con, c)]
+        problems += [stray.problem for stray in strays]
+    return dg.MaterializeResult(
+        metadata={"problems": len(problems)},
+        check_results=[dg.AssetCheckResult(
+            check_name="every_extract_accepted", passed=not problems,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"problems": "\n".join(problems) or "none"},
+        )],
+    )
+

@@ -1,0 +1,35 @@
+"""The governance board's data-quality report for a refresh, published or held back."""
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.refresh_outcome import refresh_outcome
+from orchestration.resources import Warehouse
+from reporting.board_report import build_report
+
+REFRESH_JOB = "refresh"
+
+
+class ReportConfig(dg.Config):
+    refresh_run_id: str | None = None  # the refresh to report on; default the newest
+
+
+def _newest_refresh(instance: dg.DagsterInstance) -> str:
+    runs = instance.get_runs(filters=dg.RunsFilter(job_name=REFRESH_JOB), limit=1)
+    if not runs:
+        raise dg.Failure("no refresh run to report on")
+    return runs[0].run_id
+
+
+@dg.asset(group_name="reporting", kinds={"html"},
+          description="HTML data-quality report for the governance board (HOME/reports).")
+def quality_report(context: dg.AssetExecutionContext, config: ReportConfig,
+                   warehouse: Warehouse) -> dg.MaterializeResult:
+    outcome = refresh_outcome(context.instance, config.refresh_run_id or _newest_refresh(context.instance))
+    with warehouse.connect() as con:
+        path = build_report(con, warehouse.reports_dir, warehouse.resolved_reporting_date(),
+                            outcome.published, outcome.reasons)
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(path)), "published": outcome.published,
+        "refresh_run_id": outcome.run_id,
+    })

@@ -1,0 +1,41 @@
+"""The dbt project as Dagster assets: staging, intermediate and marts, with dbt tests as checks."""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.resources import Warehouse
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target=os.environ.get("SEND_WAREHOUSE_DBT_TARGET", "duckdb"))
+if not dbt_project.manifest_path.exists():
+    dbt_project.preparer.prepare(dbt_project)
+dbt_project.prepare_if_dev()
+
+
+class WarehouseDbtTranslator(DagsterDbtTranslator):
+    """Sources are the landing assets (``clean/<partner>__<extract>``); groups follow the folder."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return fqn[1] if len(fqn) > 2 else None
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseDbtTranslator())
+def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    """``dbt build`` for the reporting date: models and their tests, in dependency order."""
+    variables = {
+        "reporting_date": warehouse.resolved_reporting_date().isoformat(),
+        "refreshed_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    os.environ["SEND_WAREHOUSE_DUCKDB"] = str(warehouse.duckdb_path)
+    yield from dbt.cli(["build", "--vars", json.dumps(variables)], context=context).stream()

@@ -1,0 +1,183 @@
+"""``send-warehouse``: generate sample drops, refresh the warehouse, show what landed."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+EXIT_HELD_BACK = 1
+EXIT_USAGE = 2
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from sample_data.generator import generate_drop
+
+    paths = generate_drop(Path(args.out), as_at=args.as_at, scale=args.scale, seed=args.seed)
+    print(f"wrote {len(paths)} extracts as at {args.as_at} (scale {args.scale}) to {args.out}")
+    return 0
+
+
+def _environment(home: Path, drop: Path | None) -> None:
+    """Everything the Dagster definitions read from the environment, for this process."""
+    os.environ["SEND_WAREHOUSE_HOME"] = str(home)
+    if drop is not None:
+        os.environ["SEND_WAREHOUSE_DROP"] = str(drop)
+    os.environ["SEND_WAREHOUSE_DAGSTER_STORAGE"] = str(home / "dagster")
+    os.environ["SEND_WAREHOUSE_DAGSTER_LOGS"] = str(home / "dagster" / "logs")
+    os.environ["SEND_WAREHOUSE_DUCKDB"] = str(home / "warehouse.duckdb")
+    # These machines are offline and the data sensitive: no usage analytics anywhere.
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"
+    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    os.environ["DAGSTER_DISABLE_TELEMETRY"] = "true"
+
+
+def _prepare(args: argparse.Namespace) -> tuple[Path, Path] | None:
+    """Key, drop and home checked and put in the environment; None (after a message) if unusable."""
+    from connectors.pseudonymise import DEMO_KEY, KEY_ENV, MissingKeyError, key_from_environment
+
+    if args.demo:
+        os.environ[KEY_ENV] = DEMO_KEY
+        print("DEMO: pseudonyms use the public demo key — for sample data only, never real data",
+              file=sys.stderr)
+    try:
+        key_from_environment()
+    except MissingKeyError as exc:
+        print(f"send-warehouse {args.command}: {exc}", file=sys.stderr)
+        return None
+    home, drop = Path(args.home).resolve(), Path(args.drop).resolve()
+    if not drop.is_dir():
+        print(f"send-warehouse {args.command}: drop folder {drop} does not exist", file=sys.stderr)
+        return None
+    (home / "dagster" / "logs").mkdir(parents=True, exist_ok=True)
+    _environment(home, drop)
+    return home, drop
+
+
+def _ui(args: argparse.Namespace) -> int:
+    if _prepare(args) is None:
+        return EXIT_USAGE
+    os.environ["DAGSTER_HOME"] = str(REPO_ROOT)
+    dagster = Path(sys.executable).with_name("dagster")
+    os.execv(dagster, [str(dagster), "dev", "-m", "orchestration.definitions",
+                       "-h", "127.0.0.1", "-p", str(args.port)])
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    prepared = _prepare(args)
+    if prepared is None:
+        return EXIT_USAGE
+    home, _ = prepared
+
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.refresh_outcome import refresh_outcome
+
+    instance = dg.DagsterInstance.from_config(str(REPO_ROOT))
+    warehouse = {"config": {"home": str(home), "reporting_date": args.reporting_date}}
+    loggers = {"console": {"config": {"log_level": "INFO" if args.verbose else "WARNING"}}}
+    refresh = defs.get_job_def("refresh").execute_in_process(
+        instance=instance, raise_on_error=False,
+        run_config={"resources": {"warehouse": warehouse}, "loggers": loggers},
+    )
+    outcome = refresh_outcome(instance, refresh.run_id)
+    defs.get_job_def("data_quality_report").execute_in_process(
+        instance=instance, raise_on_error=False,
+        run_config={"resources": {"warehouse": warehouse}, "loggers": loggers,
+                    "ops": {"quality_report": {"config": {"refresh_run_id": refresh.run_id}}}},
+    )
+    reports = sorted((home / "reports").glob("data-quality-*.html"), key=lambda p: p.stat().st_mtime)
+    if reports:
+        print(f"data-quality report: {reports[-1]}")
+    if outcome.published:
+        print(f"published: {home / 'publish'}")
+        return 0
+    print("publication held back; the previous publication (if any) stays in place:", file=sys.stderr)
+    for reason in outcome.reasons:
+        print(f"  - {reason}", file=sys.stderr)
+    return EXIT_HELD_BACK
+
+
+def _status(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from connectors.status import file_statuses, stale_extracts
+
+    path = Path(args.home) / "warehouse.duckdb"
+    if not path.exists():
+        print(f"send-warehouse status: no warehouse at {path}", file=sys.stderr)
+        return EXIT_USAGE
+    with duckdb.connect(str(path), read_only=True) as con:
+        files = file_statuses(con)
+        stale = stale_extracts(con, date.today())
+    if args.json:
+        print(json.dumps({"files": files, "stale_extracts": stale}, indent=2))
+        return 0
+    print(f"{'partner':8} {'extract':28} {'as_at':10} {'status':10} {'received':>9} {'accepted':>9} "
+          f"{'quarant.':>9}  file / reasons")
+    for f in files:
+        print(f"{f['partner']:8} {f['extract'] or '-':28} {f['as_at'] or '-':10} {f['status']:10} "
+              f"{f['rows_received'] or 0:>9} {f['rows_accepted'] or 0:>9} {f['rows_quarantined'] or 0:>9}  "
+              f"{f['file_name']}")
+        for reason, count in f["quarantine_reasons"].items():
+            print(f"{'':89}{reason}: {count}")
+        if f["message"]:
+            print(f"{'':89}{f['message']}")
+    for s in stale:
+        print(f"stale: {s['partner']}/{s['extract']} as at {s['as_at']} is {s['age_days']} days old "
+              f"({s['cadence']}, expected within {s['max_age_days']})")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="send-warehouse", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    sample = commands.add_parser("sample", help="write a drop folder of generated partner extracts")
+    sample.add_argument("--out", required=True, help="drop folder to write")
+    sample.add_argument("--as-at", type=date.fromisoformat, default=date(2025, 7, 31),
+                        help="as-at date of the extracts (default 2025-07-31)")
+    sample.add_argument("--scale", type=float, default=1.0, help="1.0 = Staffordshire's real size")
+    sample.add_argument("--seed", type=int, default=42)
+    sample.set_defaults(run=_sample)
+
+    refresh = commands.add_parser("refresh", help="land, transform, check and publish a drop folder")
+    refresh.add_argument("--drop", required=True, help="partner drop folder")
+    refresh.add_argument("--home", required=True, help="warehouse home (DuckDB, publications, reports)")
+    refresh.add_argument("--reporting-date", help="YYYY-MM-DD (default: the newest accepted as-at date)")
+    refresh.add_argument("--demo", action="store_true",
+                         help="use the public demo pseudonymisation key (sample data only)")
+    refresh.add_argument("--verbose", action="store_true", help="show Dagster's step-by-step log")
+    refresh.set_defaults(run=_refresh)
+
+    ui = commands.add_parser("ui", help="the Dagster UI (dagster dev) on a warehouse home and drop folder")
+    ui.add_argument("--drop", required=True)
+    ui.add_argument("--home", required=True)
+    ui.add_argument("--demo", action="store_true", help="use the public demo pseudonymisation key")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(run=_ui)
+
+    status = commands.add_parser("status", help="what landed: files, counts, quarantine, freshness")
+    status.add_argument("--home", required=True)
+    status.add_argument("--json", action="store_true", help="one JSON document with a files list")
+    status.set_defaults(run=_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if getattr(args, "reporting_date", None):
+        try:
+            date.fromisoformat(args.reporting_date)
+        except ValueError:
+            print(f"send-warehouse: --reporting-date {args.reporting_date!r} is not YYYY-MM-DD", file=sys.stderr)
+            return EXIT_USAGE
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
