@@ -94,6 +94,8 @@ def _load(path: Path, code_lists: dict[str, list[str]]) -> Contract:
         codes = col.get("codes", [])
         if isinstance(codes, str):
             codes = code_lists[codes]
+        if any(isinstance(c, bool) for c in codes):
+            raise ContractError(path, f"column {name}: a code was read as a boolean (YES/NO/ON/OFF): quote it")
         columns.append(Column(
             name=name, type=col["type"], required=col.get("required", False),
             codes=tuple(str(c) for c in codes), header=col.get("header"),

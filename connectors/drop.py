@@ -105,7 +105,9 @@ def database_sources() -> dict[tuple[str, str], DatabaseSource]:
     sources = {}
     for name, spec in config.items():
         partner, extract = name.split("/")
-        sources[(partner, extract)] = DatabaseSource(spec["url_env"], spec["table"], spec.get("as_at"))
+        as_at = spec.get("as_at")  # a YAML date, or the same quoted as text
+        sources[(partner, extract)] = DatabaseSource(
+            spec["url_env"], spec["table"], date.fromisoformat(str(as_at)) if as_at else None)
     return sources
 
 

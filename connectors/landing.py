@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from connectors.contracts import Contract
 from connectors.drop import Delivery
-from connectors.pseudonymise import pseudonym
+from connectors.pseudonymise import pseudonym_macro
 from connectors.readers import FileRejected, Source, read_csv, read_database, read_xlsx
 from connectors.validation import MACROS, q, row_checks, typed_expression
 
@@ -51,15 +51,7 @@ def prepare(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     """Create the landing schema and register the functions validation relies on."""
     con.execute(SCHEMA)
     con.execute(MACROS)
-
-    def pseudo(values: pa.Array) -> pa.Array:
-        return pa.array([None if v is None else pseudonym(key, v) for v in values.to_pylist()], pa.string())
-
-    try:
-        con.remove_function("pseudo")
-    except duckdb.InvalidInputException:
-        pass
-    con.create_function("pseudo", pseudo, ["VARCHAR"], "VARCHAR", type="arrow")
+    con.execute(pseudonym_macro(key))
 
 
 def land(con: duckdb.DuckDBPyConnection, contract: Contract, delivery: Delivery,
@@ -69,10 +61,11 @@ def land(con: duckdb.DuckDBPyConnection, contract: Contract, delivery: Delivery,
     source: Source | None = None
     try:
         if delivery.problem:
-            raise FileRejected("BAD_FILE_NAME" if "file name" in delivery.problem else "BAD_AS_AT_DATE",
-                               delivery.problem)
+            raise FileRejected("BAD_AS_AT_DATE" if delivery.problem.endswith("is in the future")
+                               else "BAD_FILE_NAME", delivery.problem)
         if delivery.database:
-            source = read_database(delivery.database.url, delivery.database.table, contract.key)
+            source = read_database(delivery.database.url, delivery.database.table,
+                                   tuple(contract.column(k).source_header for k in contract.key))
         elif contract.format == "xlsx":
             source = read_xlsx(delivery.name, data)
         else:
@@ -122,10 +115,14 @@ def _sha256(data: bytes) -> str:
 
 
 def _already_received(con, contract: Contract, sha256: str, name: str) -> str | None:
-    """'same' when these bytes landed under this name, the earlier name when under another."""
+    """'same' when these bytes landed under this name, the earlier name when under another.
+
+    Rejections do not count: a rejected file is checked again (and its rejection recorded once),
+    so a file rejected only for a future as-at date lands when that date has come.
+    """
     rows = con.execute(
         "select file_name from landing.files where partner = ? and extract = ? and sha256 = ? "
-        "and status != 'duplicate' order by file_id",
+        "and status in ('accepted', 'superseded') order by file_id",
         [contract.partner, contract.extract, sha256],
     ).fetchall()
     names = [r[0] for r in rows]
@@ -171,7 +168,8 @@ def _check_header(contract: Contract, source: Source) -> tuple[list[int | None],
         )
     expected = {c.source_header for c in contract.columns}
     extra = [h for h in source.header if h not in expected]
-    note = f"unexpected extra column(s) ignored: {', '.join(repr(e) for e in extra)}" if extra else None
+    note = (f"{source.name}: unexpected extra column(s) ignored: {', '.join(repr(e) for e in extra)}"
+            if extra else None)
     return [positions[c.source_header] for c in contract.columns], note
 
 
@@ -221,13 +219,22 @@ def _lookup_sql(con, contract: Contract) -> str | None:
 
 
 def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery, malformed: list[int]) -> None:
+    """Malformed rows get that one issue (their fields cannot be trusted); the others are checked."""
     table = f"landing.{contract.name}"
     prefix = delivery.name.replace("'", "''")
+    con.execute(
+        f"insert into landing.row_issues select $file_id, n, '(row)', 'MALFORMED_ROW', 'quarantined', "
+        f"'{prefix}: row ' || n || ': the row has a different number of fields from the header' "
+        "from unnest($malformed::integer[]) t(n)",
+        {"file_id": file_id, "malformed": malformed},
+    )
+    well_formed = (f"{table} where _file_id = $file_id and _row_number not in (select row_number "
+                   "from landing.row_issues where file_id = $file_id and reason_code = 'MALFORMED_ROW')")
     lookup = _lookup_sql(con, contract)
     selects = [
         f"select _file_id, _row_number, '{c.field}', '{c.reason}', '{c.action}', "
         f"'{prefix}: row ' || _row_number || ', field {c.field}: {c.message}' "
-        f"from {table} where _file_id = $file_id and ({c.condition})"
+        f"from {well_formed} and ({c.condition})"
         for col in contract.columns for c in row_checks(col, contract, lookup)
     ]
     key = ", ".join(
@@ -238,19 +245,13 @@ def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery
         f"select _file_id, _row_number, '{'+'.join(contract.key)}', 'DUPLICATE_KEY', 'quarantined', "
         f"'{prefix}: row ' || _row_number || ', field {'+'.join(contract.key)}: repeats the key of row ' || first_row "
         f"from (select _file_id, _row_number, min(_row_number) over (partition by {key}) as first_row "
-        f"from {table} where _file_id = $file_id and "
+        f"from {well_formed} and "
         + " and ".join(f"nullif(trim({q(k)}), '') is not null" for k in contract.key)
         + ") where _row_number > first_row"
     )
     sql = "insert into landing.row_issues " + "\nunion all\n".join(selects)
     params = {"file_id": file_id, "as_at": delivery.as_at}
     con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
-    if malformed:
-        con.executemany(
-            "insert into landing.row_issues values (?, ?, '(row)', 'MALFORMED_ROW', 'quarantined', ?)",
-            [[file_id, n, f"{delivery.name}: row {n}: the row has a different number of fields from the header"]
-             for n in malformed],
-        )
 
 
 def _insert_clean(con, contract: Contract, file_id: int, as_at: date) -> None:

@@ -32,6 +32,16 @@ def pseudonym(key: bytes, value: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
+def pseudonym_macro(key: bytes) -> str:
+    """A DuckDB temp macro ``pseudo(text)`` giving ``pseudonym(key, text)``: HMAC-SHA256 spelled out
+    (RFC 2104) with DuckDB's vectorised ``sha256``, far faster than a Python function per value.
+    Temporary: it lives in this connection only, never in the warehouse file."""
+    block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+    inner, outer = (bytes(b ^ pad for b in block).hex() for pad in (0x36, 0x5C))
+    return (f"create or replace temp macro pseudo(v) as "
+            f"sha256(unhex('{outer}') || unhex(sha256(unhex('{inner}') || encode(v))))")
+
+
 def normalise_nhs_number(value: str) -> str:
     return value.replace(" ", "")
 

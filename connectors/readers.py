@@ -5,6 +5,7 @@ cells are rendered as ISO dates, the only faithful text form of an Excel date.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -51,14 +52,16 @@ def _batched(rows: Iterator[Row]) -> Iterator[list[Row]]:
 
 def read_csv(name: str, data: bytes) -> Source:
     """UTF-8 (BOM optional), comma-separated, quoted fields, CRLF or LF; empty field = null."""
-    if not data.strip():
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    if not data[bom:].strip():
         raise FileRejected("EMPTY_FILE", f"{name}: the file is empty")
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
+        offset = bom + exc.start  # of the file, BOM included
         raise FileRejected(
             "UNREADABLE",
-            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            f"{name}: not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset}); "
             "re-export the file as UTF-8",
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -74,7 +77,7 @@ def read_csv(name: str, data: bytes) -> Source:
                     yield [v if v != "" else None for v in record]
         except csv.Error as exc:
             raise FileRejected(
-                "UNREADABLE", f"{name}: row {reader.line_num}: malformed CSV ({exc})"
+                "UNREADABLE", f"{name}: line {reader.line_num}: malformed CSV ({exc})"
             ) from None
 
     return Source(name, hashlib.sha256(data).hexdigest(), len(data),
@@ -117,7 +120,10 @@ def read_xlsx(name: str, data: bytes) -> Source:
         for record in cells:
             values = [_cell_text(v) for v in record]
             if any(v is not None for v in values):
-                yield values
+                # Sheets pad rows to their used range: empty cells past the header are no fields.
+                while len(values) > len(header) and values[-1] is None:
+                    values.pop()
+                yield values + [None] * (len(header) - len(values))
         workbook.close()
 
     return Source(name, hashlib.sha256(data).hexdigest(), len(data), header,
@@ -128,26 +134,34 @@ def read_database(url: str, table: str, order_by: tuple[str, ...]) -> Source:
     """A partner table or view through SQLAlchemy; rows in key order, values as text.
 
     The SHA-256 is of the rows' canonical CSV rendering, so an unchanged table is a
-    byte-identical re-delivery.
+    byte-identical re-delivery. Rows are ordered here, by the key then the whole row with
+    nulls first, so row numbers and the SHA-256 do not depend on the database's collation
+    or null ordering. Messages never contain the URL (it may hold a password).
     """
     import sqlalchemy as sa
 
-    engine = sa.create_engine(url)
+    try:
+        engine = sa.create_engine(url)
+    except (sa.exc.SQLAlchemyError, ValueError, ImportError) as exc:
+        raise FileRejected("UNREADABLE", f"db:{table}: the database URL is not usable "
+                                         f"({exc.__class__.__name__}); check the configured URL") from None
     try:
         with engine.connect() as connection:
             reflected = sa.Table(table, sa.MetaData(), autoload_with=connection)
-            query = sa.select(reflected).order_by(
-                *[reflected.c[k] for k in order_by if k in reflected.c]
-            )
-            result = connection.execute(query)
+            result = connection.execute(sa.select(reflected))
             header = list(result.keys())
             rows = [[_cell_text(v) for v in record] for record in result]
     except sa.exc.SQLAlchemyError as exc:
-        raise FileRejected("UNREADABLE", f"db:{table}: cannot read the table ({exc.__class__.__name__}: {exc.args[0] if exc.args else ''})") from None
+        detail = str(exc.args[0]) if exc.args else ""
+        if engine.url.password:
+            detail = detail.replace(engine.url.password, "***")
+        raise FileRejected("UNREADABLE", f"db:{table}: cannot read the table ({exc.__class__.__name__}: {detail})") from None
     finally:
         engine.dispose()
     if not rows:
         raise FileRejected("EMPTY_FILE", f"db:{table}: the table has no rows")
+    keys = [header.index(k) for k in order_by if k in header]
+    rows.sort(key=lambda row: [(v is not None, v or "") for v in [*(row[i] for i in keys), *row]])
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
     canonical = buffer.getvalue().encode()

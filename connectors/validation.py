@@ -23,11 +23,11 @@ _POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
 
 # DuckDB macros the generated SQL relies on; created once per connection.
 MACROS = f"""
-create or replace temp macro with_check(c, last) as (case when c = 11 then 0 else c end) = last and c != 10;
 create or replace temp macro nhs_valid(n) as
   case when regexp_full_match(coalesce(n, ''), '[0-9]{{10}}')
-       then with_check(11 - ({' + '.join(f'try_cast(substr(n, {i}, 1) as integer) * {11 - i}' for i in range(1, 10))}) % 11,
-                       try_cast(substr(n, 10, 1) as integer))
+       -- check digit 11 - (sum mod 11), 11 -> 0; 10 matches no digit so the number is invalid
+       then (11 - ({' + '.join(f'try_cast(substr(n, {i}, 1) as integer) * {11 - i}' for i in range(1, 10))}) % 11) % 11
+            = try_cast(substr(n, 10, 1) as integer)
        else false end;
 create or replace temp macro compact_postcode(p) as upper(regexp_replace(p, '\\s+', '', 'g'));
 create or replace temp macro normal_postcode(p) as

@@ -1,5 +1,4 @@
 """Jobs, the monthly schedule, and the sensor that writes the board report after every refresh."""
-from __future__ import annotations
 
 import dagster as dg
 

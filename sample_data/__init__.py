@@ -1,0 +1,1 @@
+"""Synthetic partner extracts for demos and tests (see `generator.generate_drop`)."""

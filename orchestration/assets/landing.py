@@ -1,5 +1,4 @@
 """One landing asset per extract contract, grouped by partner, plus the landing gate."""
-from __future__ import annotations
 
 from datetime import date
 from pathlib import Path

@@ -1,5 +1,4 @@
 """Publication: swap in the new restricted and public tiers once every blocking check passed."""
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,5 +1,4 @@
 """The governance board's data-quality report for a refresh, published or held back."""
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,8 +1,8 @@
 """The dbt project as Dagster assets: staging, intermediate and marts, with dbt tests as checks."""
-from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,6 +12,12 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import Warehouse
+
+# dbt is installed beside this interpreter (the project's .venv): dagster-dbt looks it up on PATH,
+# which does not hold the venv when it is not activated (``.venv/bin/send-warehouse``).
+_INTERPRETER_BIN = str(Path(sys.executable).parent)
+if _INTERPRETER_BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([_INTERPRETER_BIN, os.environ.get("PATH", "")])
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target=os.environ.get("SEND_WAREHOUSE_DBT_TARGET", "duckdb"))

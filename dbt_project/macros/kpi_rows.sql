@@ -1,0 +1,207 @@
+{#- The columns of the published kpi_values table, in order. -#}
+{% macro kpi_value_columns() -%}
+    {{ return(['kpi_id', 'reporting_date', 'period_start', 'period_end', 'geography_level',
+               'geography_code', 'geography_name', 'breakdown', 'breakdown_value', 'numerator',
+               'denominator', 'value', 'unit', 'method', 'suppressed', 'refreshed_at',
+               'source_extracts']) }}
+{%- endmacro %}
+
+{#- The staging models a person's residence can come from (int_residence). -#}
+{% macro residence_sources() -%}
+    {{ return(['stg_icb__lsoa_lookup', 'stg_council__ehcp_caseload', 'stg_council__school_census',
+               'stg_icb__gp_registered_population', 'stg_council__early_years_entitlements']) }}
+{%- endmacro %}
+
+{#-
+  kpi_rows: one KPI's published rows (the kpi_values columns) from a fact CTE of the calling
+  model, one row per person or event.
+
+    kpi_id, unit     the KPI id and its unit (count, percent, per_1000, per_100, days)
+    fact             name of the CTE holding the fact rows
+    numerator        aggregate SQL over the fact rows, e.g. "count(*)", "sum(sessions_missed)"
+    denominator      aggregate SQL, or none for counts
+    median           (unit days) the column whose median is the value; the denominator is the
+                     number of values behind it and the numerator is empty
+    share            true: the denominator is the total over the breakdown's last dimension
+                     (within the first dimension for a cross-tabulation such as SEX|PRIMARY_NEED)
+    breakdowns       e.g. ['SEX', 'SEX|PRIMARY_NEED']; a TOTAL row is always added. A breakdown
+                     reads the fact column of the same name in lower case (SEX -> sex);
+                     fact rows where that column is null are left out of that breakdown.
+    geography        'residence': COUNTY = every fact row, DISTRICT = fact.district_code;
+                     'county': COUNTY only;
+                     'sub_icb': COUNTY = fact.sub_icb_code in the five county sub-ICBs,
+                     SUB_ICB = all six, DISTRICT apportioned through sub_icb_district_crosswalk
+                     (not for medians)
+    period           'stock' (as at reporting_date) or 'flow' (the 12 months ending on it)
+    sources          staging models whose current files fed the KPI (source_extracts)
+
+  Every geography of the levels gets a row for every breakdown value seen anywhere in the fact,
+  zero-filled, so published tables have the same cells everywhere.
+-#}
+{% macro kpi_rows(kpi_id, unit, fact, numerator=none, denominator=none, median=none, share=false,
+                  breakdowns=[], geography='residence', period='stock', sources=[]) -%}
+{%- set levels = {
+        'residence': ['COUNTY', 'DISTRICT'],
+        'county': ['COUNTY'],
+        'sub_icb': ['COUNTY', 'SUB_ICB'] + ([] if unit == 'days' else ['DISTRICT']),
+    }[geography] -%}
+{%- set apportioned = geography == 'sub_icb' and 'DISTRICT' in levels -%}
+{%- set scale = {'percent': 100, 'per_100': 100, 'per_1000': 1000}.get(unit) -%}
+{%- set number = 'double precision' -%}
+select {{ kpi_value_columns() | join(', ') }}
+from (
+    with kpi_geographies as (
+        select geography_level, geography_code, geography_name, in_county
+        from {{ ref('geographies') }}
+    ),
+    kpi_fact as (
+        {%- if geography == 'sub_icb' %}
+        select county.geography_level, county.geography_code, fact_rows.*
+        from {{ fact }} as fact_rows
+        cross join kpi_geographies as county
+        where county.geography_level = 'COUNTY'
+          and fact_rows.sub_icb_code in (
+              select geography_code from kpi_geographies where geography_level = 'SUB_ICB' and in_county)
+        union all
+        select 'SUB_ICB' as geography_level, fact_rows.sub_icb_code as geography_code, fact_rows.*
+        from {{ fact }} as fact_rows
+        where fact_rows.sub_icb_code in (
+              select geography_code from kpi_geographies where geography_level = 'SUB_ICB')
+        {%- else %}
+        select county.geography_level, county.geography_code, fact_rows.*
+        from {{ fact }} as fact_rows
+        cross join kpi_geographies as county
+        where county.geography_level = 'COUNTY'
+        {%- if geography == 'residence' %}
+        union all
+        select 'DISTRICT' as geography_level, fact_rows.district_code as geography_code, fact_rows.*
+        from {{ fact }} as fact_rows
+        where fact_rows.district_code in (
+              select geography_code from kpi_geographies where geography_level = 'DISTRICT')
+        {%- endif %}
+        {%- endif %}
+    ),
+    kpi_cells as (
+        {%- for breakdown in ['TOTAL'] + breakdowns %}
+        {%- set dimensions = [] if breakdown == 'TOTAL' else breakdown.lower().split('|') %}
+        select
+            geography_level,
+            geography_code,
+            '{{ breakdown }}' as breakdown,
+            {% if dimensions | length == 0 %}'TOTAL'{% else %}{{ dbt.cast(dimensions[0], dbt.type_string()) }}{% endif %} as dimension_1,
+            {% if dimensions | length == 2 %}{{ dbt.cast(dimensions[1], dbt.type_string()) }}{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as dimension_2,
+            {%- if unit == 'days' %}
+            cast(null as {{ number }}) as numerator,
+            cast(count({{ median }}) as {{ number }}) as denominator,
+            cast(percentile_cont(0.5) within group (order by {{ median }}) as {{ number }}) as median_value
+            {%- else %}
+            cast({{ numerator }} as {{ number }}) as numerator,
+            cast({{ denominator or 'null' }} as {{ number }}) as denominator,
+            cast(null as {{ number }}) as median_value
+            {%- endif %}
+        from kpi_fact
+        {%- if dimensions %}
+        where {{ dimensions | join(' is not null and ') }} is not null
+        {%- endif %}
+        group by geography_level, geography_code{% for dimension in dimensions %}, {{ dimension }}{% endfor %}
+        {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
+    ),
+    {%- if apportioned %}
+    kpi_apportioned as (
+        {{ apportion_to_districts('kpi_cells') }}
+    ),
+    {%- endif %}
+    kpi_all_cells as (
+        select * from kpi_cells
+        {%- if apportioned %}
+        union all
+        select * from kpi_apportioned
+        {%- endif %}
+    ),
+    kpi_breakdown_values as (
+        select breakdown, dimension_1, dimension_2 from kpi_cells
+        union
+        select 'TOTAL', 'TOTAL', cast(null as {{ dbt.type_string() }})
+    ),
+    kpi_filled as (
+        select
+            grid.geography_level,
+            grid.geography_code,
+            grid.geography_name,
+            grid.breakdown,
+            grid.dimension_1,
+            grid.dimension_2,
+            {%- if unit == 'days' %}
+            cells.numerator,
+            coalesce(cells.denominator, 0) as denominator,
+            {%- else %}
+            coalesce(cells.numerator, 0) as numerator,
+            {%- if share %}
+            sum(coalesce(cells.numerator, 0)) over (
+                partition by grid.geography_level, grid.geography_code, grid.breakdown,
+                             case when grid.dimension_2 is null then null else grid.dimension_1 end
+            ) as denominator,
+            {%- elif denominator %}
+            coalesce(cells.denominator, 0) as denominator,
+            {%- else %}
+            cells.denominator,
+            {%- endif %}
+            {%- endif %}
+            cells.median_value
+        from (
+            select geographies.geography_level, geographies.geography_code, geographies.geography_name,
+                   breakdown_values.breakdown, breakdown_values.dimension_1, breakdown_values.dimension_2
+            from kpi_geographies as geographies
+            cross join kpi_breakdown_values as breakdown_values
+            where geographies.geography_level in ('{{ levels | join("', '") }}')
+        ) as grid
+        left join kpi_all_cells as cells
+            on cells.geography_level = grid.geography_level
+           and cells.geography_code = grid.geography_code
+           and cells.breakdown = grid.breakdown
+           and cells.dimension_1 = grid.dimension_1
+           and cells.dimension_2 is not distinct from grid.dimension_2
+    ),
+    kpi_sources as (
+        select {{ dbt.listagg('_source_extract', "'; '", 'order by _source_extract') }} as source_extracts
+        from (
+            {%- for source_model in sources %}
+            select distinct _source_extract from {{ ref(source_model) }}
+            {% if not loop.last %}union{% endif %}
+            {%- endfor %}
+        ) as used_files
+    )
+    select
+        '{{ kpi_id }}' as kpi_id,
+        {{ reporting_date() }} as reporting_date,
+        {{ period_start() if period == 'flow' else reporting_date() }} as period_start,
+        {{ reporting_date() }} as period_end,
+        filled.geography_level,
+        filled.geography_code,
+        filled.geography_name,
+        filled.breakdown,
+        case when filled.dimension_2 is null then filled.dimension_1
+             else filled.dimension_1 || '|' || filled.dimension_2 end as breakdown_value,
+        filled.numerator,
+        filled.denominator,
+        {%- if unit == 'count' %}
+        filled.numerator as value,
+        {%- elif unit == 'days' %}
+        filled.median_value as value,
+        {%- else %}
+        {{ scale }} * filled.numerator / nullif(filled.denominator, 0) as value,
+        {%- endif %}
+        '{{ unit }}' as unit,
+        {%- if apportioned %}
+        case when filled.geography_level = 'DISTRICT' then 'APPORTIONED' else 'DIRECT' end as method,
+        {%- else %}
+        'DIRECT' as method,
+        {%- endif %}
+        false as suppressed,
+        {{ refreshed_at() }} as refreshed_at,
+        kpi_sources.source_extracts
+    from kpi_filled as filled
+    cross join kpi_sources
+) as {{ kpi_id }}_rows
+{%- endmacro %}

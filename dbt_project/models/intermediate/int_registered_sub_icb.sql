@@ -1,0 +1,13 @@
+-- One row per GP registration: the person, the practice and its sub-ICB (practice -> sub-ICB via
+-- gp_practices), with the registration's own residence LSOA and date of birth for the crosswalk.
+select
+    links.person_id,
+    gp.nhs_number_pseudo,
+    gp.practice_code,
+    practices.sub_icb_code,
+    gp.lsoa_code,
+    gp.date_of_birth
+from {{ ref('stg_icb__gp_registered_population') }} as gp
+left join {{ ref('stg_icb__gp_practices') }} as practices on practices.practice_code = gp.practice_code
+left join {{ ref('int_person_links') }} as links
+    on links.identifier = {{ person_identifier(nhs_number='gp.nhs_number_pseudo') }}

@@ -1,0 +1,31 @@
+-- For each sub-ICB, the share of its 0-25 registered population (registrations with a known
+-- residence LSOA) living in each destination: a district, Stoke-on-Trent (E06000021), or
+-- OUTSIDE_ICB for an LSOA outside the six ICB sub-ICBs. Weights per sub-ICB sum to 1.
+with registered as (
+    select
+        registrations.sub_icb_code,
+        case
+            when lookup.sub_icb_code in (
+                select geography_code from {{ ref('geographies') }} where geography_level = 'SUB_ICB')
+            then lookup.lad_code
+            else 'OUTSIDE_ICB'
+        end as lad_code
+    from {{ ref('int_registered_sub_icb') }} as registrations
+    inner join {{ ref('stg_icb__lsoa_lookup') }} as lookup on lookup.lsoa_code = registrations.lsoa_code
+    where registrations.sub_icb_code is not null
+      and {{ age_in_years('registrations.date_of_birth') }} between 0 and 25
+),
+
+populations as (
+    select sub_icb_code, lad_code, count(*) as population
+    from registered
+    group by sub_icb_code, lad_code
+)
+
+select
+    sub_icb_code,
+    lad_code,
+    population,
+    cast(sum(population) over (partition by sub_icb_code) as bigint) as sub_icb_population,
+    cast(population as double precision) / sum(population) over (partition by sub_icb_code) as weight
+from populations

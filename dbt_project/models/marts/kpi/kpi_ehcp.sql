@@ -1,0 +1,59 @@
+-- EHC plan KPIs, as at the reporting date, county residents aged 0-25 (COUNTY and DISTRICT).
+--   ehcp_count               numerator: active EHC plans (one per person)
+--                            denominator: none
+--   ehcp_rate_0_25           numerator: active EHC plans
+--                            denominator: GP-registered county residents aged 0-25 (value per 1,000)
+--   ehcp_primary_need_share  numerator: active plans with the primary need
+--                            denominator: active plans (of the same sex / age band / ethnic group
+--                            for the cross-tabulations)
+--   ehcp_placement_share     numerator: active plans with the placement type
+--                            denominator: active plans
+{%- set sources = ['stg_council__ehcp_caseload'] + residence_sources() %}
+
+with plans as (
+    select
+        residence.residence_lad_code as district_code,
+        plans.sex,
+        plans.age_band,
+        plans.primary_need,
+        plans.ethnicity_group,
+        plans.placement_type
+    from {{ ref('int_ehcp_active_plans') }} as plans
+    inner join {{ ref('int_residence') }} as residence on residence.person_id = plans.person_id
+    where residence.is_county_resident
+      and plans.age between 0 and 25
+),
+
+registered_residents as (
+    select
+        residence.residence_lad_code as district_code,
+        gp.sex,
+        {{ age_band(age_in_years('gp.date_of_birth')) }} as age_band
+    from {{ ref('stg_icb__gp_registered_population') }} as gp
+    inner join {{ ref('int_person_links') }} as links
+        on links.identifier = {{ person_identifier(nhs_number='gp.nhs_number_pseudo') }}
+    inner join {{ ref('int_residence') }} as residence on residence.person_id = links.person_id
+    where residence.is_county_resident
+      and {{ age_in_years('gp.date_of_birth') }} between 0 and 25
+),
+
+plans_and_population as (
+    select district_code, sex, age_band, 1 as is_plan, 0 as is_registered from plans
+    union all
+    select district_code, sex, age_band, 0, 1 from registered_residents
+)
+
+{{ kpi_rows('ehcp_count', 'count', 'plans', numerator='count(*)',
+            breakdowns=['SEX', 'AGE_BAND', 'PRIMARY_NEED', 'ETHNICITY_GROUP', 'PLACEMENT_TYPE'],
+            sources=sources) }}
+union all
+{{ kpi_rows('ehcp_rate_0_25', 'per_1000', 'plans_and_population',
+            numerator='sum(is_plan)', denominator='sum(is_registered)',
+            breakdowns=['SEX', 'AGE_BAND'], sources=sources) }}
+union all
+{{ kpi_rows('ehcp_primary_need_share', 'percent', 'plans', numerator='count(*)', share=true,
+            breakdowns=['PRIMARY_NEED', 'SEX|PRIMARY_NEED', 'AGE_BAND|PRIMARY_NEED', 'ETHNICITY_GROUP|PRIMARY_NEED'],
+            sources=sources) }}
+union all
+{{ kpi_rows('ehcp_placement_share', 'percent', 'plans', numerator='count(*)', share=true,
+            breakdowns=['PLACEMENT_TYPE'], sources=sources) }}

@@ -1,0 +1,41 @@
+-- Speech and language therapy KPIs (MPFT), by the referral's sub-ICB: COUNTY = the five county
+-- sub-ICBs, SUB_ICB = all six, DISTRICT apportioned through sub_icb_district_crosswalk.
+--   slt_referrals              numerator: referrals received in period (12 months)   denominator: none
+--   slt_waiting                numerator: referrals open at the reporting date with no first assessment
+--                              denominator: none
+--   slt_waiting_over_18_weeks  numerator: of those waiting, waits over 126 days   denominator: those waiting
+{%- set sources = ['stg_mpft__slt_referrals', 'stg_icb__gp_registered_population', 'stg_icb__gp_practices', 'stg_icb__lsoa_lookup'] %}
+
+with referrals as (
+    select
+        provider,
+        sub_icb_code,
+        referral_date,
+        first_assessment_date,
+        discharge_date
+    from {{ ref('stg_mpft__slt_referrals') }}
+),
+
+referrals_received as (
+    select * from referrals where {{ in_period('referral_date') }}
+),
+
+waiting as (
+    select
+        sub_icb_code,
+        {{ days_between('referral_date', reporting_date()) }} as days_waited
+    from referrals
+    where referral_date <= {{ reporting_date() }}
+      and (first_assessment_date is null or first_assessment_date > {{ reporting_date() }})
+      and (discharge_date is null or discharge_date > {{ reporting_date() }})
+)
+
+{{ kpi_rows('slt_referrals', 'count', 'referrals_received', numerator='count(*)',
+            breakdowns=['PROVIDER'], geography='sub_icb', period='flow', sources=sources) }}
+union all
+{{ kpi_rows('slt_waiting', 'count', 'waiting', numerator='count(*)',
+            geography='sub_icb', sources=sources) }}
+union all
+{{ kpi_rows('slt_waiting_over_18_weeks', 'percent', 'waiting',
+            numerator='sum(case when days_waited > 126 then 1 else 0 end)', denominator='count(*)',
+            geography='sub_icb', sources=sources) }}

@@ -1,0 +1,173 @@
+-- The SEND cohort: one row per county resident aged 0-25 at the reporting date with any SEND
+-- indicator, at their highest status EHCP > SEN_SUPPORT > EAPDR > EARLY_YEARS_MARKER >
+-- HEALTH_IDENTIFIED. No NHS number, UPN, postcode or date of birth: person_id is a hash.
+with links as (
+    select identifier, identifier_type, person_id from {{ ref('int_person_links') }}
+),
+
+indicators as (
+    select person_id, 1 as status_rank from {{ ref('int_ehcp_active_plans') }}
+    union all
+    select links.person_id, 2
+    from {{ ref('stg_council__school_census') }} as census
+    inner join links
+        on links.identifier = {{ person_identifier(la_child_id='census.la_child_id_pseudo', upn='census.upn_pseudo') }}
+    where census.sen_provision = 'K'
+    union all
+    select links.person_id, 3
+    from {{ ref('stg_council__eapdr_requests') }} as eapdr
+    inner join links
+        on links.identifier = {{ person_identifier(la_child_id='eapdr.la_child_id_pseudo', upn='eapdr.upn_pseudo') }}
+    where eapdr.request_status = 'OPEN' and eapdr.request_date <= {{ reporting_date() }}
+    union all
+    select links.person_id, 4
+    from {{ ref('stg_council__early_years_entitlements') }} as early_years
+    inner join links
+        on links.identifier = {{ person_identifier(la_child_id='early_years.la_child_id_pseudo', child_id='early_years.child_id_pseudo') }}
+    where early_years.is_latest_term and early_years.has_send_marker
+    union all
+    select links.person_id, 5
+    from {{ ref('stg_icb__gp_registered_population') }} as gp
+    inner join links on links.identifier = {{ person_identifier(nhs_number='gp.nhs_number_pseudo') }}
+    where gp.on_learning_disability_register or gp.has_autism_diagnosis
+    union all
+    select links.person_id, 5
+    from {{ ref('stg_mpft__slt_referrals') }} as slt
+    inner join links on links.identifier = {{ person_identifier(nhs_number='slt.nhs_number_pseudo') }}
+    where slt.referral_date <= {{ reporting_date() }}
+      and (slt.discharge_date is null or slt.discharge_date > {{ reporting_date() }})
+    union all
+    select links.person_id, 5
+    from {{ ref('stg_mpft__epr_send_markers') }} as markers
+    inner join links on links.identifier = {{ person_identifier(nhs_number='markers.nhs_number_pseudo') }}
+    where markers.marker_date <= {{ reporting_date() }}
+),
+
+statuses as (
+    select
+        person_id,
+        min(status_rank) as status_rank,
+        max(case when status_rank = 1 then 1 else 0 end) = 1 as has_active_ehcp,
+        max(case when status_rank = 2 then 1 else 0 end) = 1 as has_sen_support,
+        max(case when status_rank = 3 then 1 else 0 end) = 1 as has_open_eapdr,
+        max(case when status_rank = 4 then 1 else 0 end) = 1 as has_early_years_marker,
+        max(case when status_rank = 5 then 1 else 0 end) = 1 as is_health_identified
+    from indicators
+    group by person_id
+),
+
+-- date of birth and sex from the first source that has them
+demographics as (
+    select
+        person_id,
+        date_of_birth,
+        sex,
+        row_number() over (partition by person_id order by source_rank) as dob_preference,
+        row_number() over (
+            partition by person_id order by case when sex is null then 1 else 0 end, source_rank
+        ) as sex_preference
+    from (
+        select links.person_id, caseload.date_of_birth, caseload.sex, 1 as source_rank
+        from {{ ref('stg_council__ehcp_caseload') }} as caseload
+        inner join links on links.identifier = {{ person_identifier(la_child_id='caseload.la_child_id_pseudo') }}
+        union all
+        select links.person_id, census.date_of_birth, census.sex, 2
+        from {{ ref('stg_council__school_census') }} as census
+        inner join links
+            on links.identifier = {{ person_identifier(la_child_id='census.la_child_id_pseudo', upn='census.upn_pseudo') }}
+        union all
+        select links.person_id, gp.date_of_birth, gp.sex, 3
+        from {{ ref('stg_icb__gp_registered_population') }} as gp
+        inner join links on links.identifier = {{ person_identifier(nhs_number='gp.nhs_number_pseudo') }}
+        union all
+        select links.person_id, early_years.date_of_birth, early_years.sex, 4
+        from {{ ref('stg_council__early_years_entitlements') }} as early_years
+        inner join links
+            on links.identifier = {{ person_identifier(la_child_id='early_years.la_child_id_pseudo', child_id='early_years.child_id_pseudo') }}
+        union all
+        select links.person_id, post16.date_of_birth, null, 5
+        from {{ ref('stg_council__post16_activity') }} as post16
+        inner join links
+            on links.identifier = {{ person_identifier(la_child_id='post16.la_child_id_pseudo', upn='post16.upn_pseudo') }}
+        union all
+        select links.person_id, slt.date_of_birth, null, 6
+        from {{ ref('stg_mpft__slt_referrals') }} as slt
+        inner join links on links.identifier = {{ person_identifier(nhs_number='slt.nhs_number_pseudo') }}
+    ) as sources
+    where date_of_birth is not null
+),
+
+people as (
+    select
+        statuses.*,
+        {{ age_in_years('dob.date_of_birth') }} as age,
+        sex_source.sex
+    from statuses
+    left join demographics as dob on dob.person_id = statuses.person_id and dob.dob_preference = 1
+    left join demographics as sex_source on sex_source.person_id = statuses.person_id and sex_source.sex_preference = 1
+),
+
+-- which partners' records the person was built from
+partner_records as (
+    select person_id, 'council' as partner from links where identifier_type <> 'nhs_number'
+    union all
+    select links.person_id, health.partner
+    from (
+        select 'icb' as partner, nhs_number_pseudo from {{ ref('stg_icb__gp_registered_population') }}
+        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__slt_referrals') }}
+        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__camhs_referrals') }}
+        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
+        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__epr_send_markers') }}
+        union all select 'nscht', nhs_number_pseudo from {{ ref('stg_nscht__camhs_referrals') }}
+        union all select 'nscht', nhs_number_pseudo from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
+    ) as health
+    inner join links on links.identifier = {{ person_identifier(nhs_number='health.nhs_number_pseudo') }}
+),
+
+partners as (
+    select
+        person_id,
+        max(case when partner = 'council' then 1 else 0 end) as council,
+        max(case when partner = 'icb' then 1 else 0 end) as icb,
+        max(case when partner = 'mpft' then 1 else 0 end) as mpft,
+        max(case when partner = 'nscht' then 1 else 0 end) as nscht
+    from partner_records
+    group by person_id
+)
+
+select
+    people.person_id,
+    case people.status_rank
+        when 1 then 'EHCP'
+        when 2 then 'SEN_SUPPORT'
+        when 3 then 'EAPDR'
+        when 4 then 'EARLY_YEARS_MARKER'
+        when 5 then 'HEALTH_IDENTIFIED'
+    end as sen_status,
+    people.has_active_ehcp,
+    people.has_sen_support,
+    people.has_open_eapdr,
+    people.has_early_years_marker,
+    people.is_health_identified,
+    {{ age_band('people.age') }} as age_band,
+    people.sex,
+    residence.residence_lad_code as residence_district_code,
+    residence.residence_source,
+    registration.sub_icb_code as registered_sub_icb_code,
+    registration.person_id is not null as has_gp_registration,
+    adjustments.person_id is not null as has_reasonable_adjustment_flag,
+    adjustments.impairment_categories as reasonable_adjustment_impairments,
+    adjustments.adjustment_categories as reasonable_adjustment_adjustments,
+    concat_ws('|',
+        case when partners.council = 1 then 'council' end,
+        case when partners.icb = 1 then 'icb' end,
+        case when partners.mpft = 1 then 'mpft' end,
+        case when partners.nscht = 1 then 'nscht' end
+    ) as contributing_partners
+from people
+inner join {{ ref('int_residence') }} as residence on residence.person_id = people.person_id
+inner join partners on partners.person_id = people.person_id
+left join {{ ref('int_registered_sub_icb') }} as registration on registration.person_id = people.person_id
+left join {{ ref('int_reasonable_adjustments') }} as adjustments on adjustments.person_id = people.person_id
+where residence.is_county_resident
+  and (people.age is null or people.age between 0 and 25)

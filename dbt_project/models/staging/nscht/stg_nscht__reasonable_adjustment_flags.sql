@@ -1,0 +1,16 @@
+-- Reasonable Adjustment Digital Flag records (NSCHT), one row per flag record.
+with flags as (
+    {{ current_file_rows('nscht', 'reasonable_adjustment_flags') }}
+)
+
+select
+    flag_id,
+    'NSCHT' as provider,
+    nhs_number_pseudo,
+    status as flag_status,
+    recorded_date,
+    last_reviewed_date,
+    impairments,
+    adjustments,
+    _source_extract
+from flags

@@ -1,0 +1,121 @@
+"""Secondary suppression: no withheld count can be worked out from the published ones.
+
+Cells are the counts of rows: ``counts`` has one row per table row and one column per
+measure (e.g. numerator and denominator), NaN where a row has no such count. A
+``Relation`` says that the children's counts add up to the total's, measure by measure.
+A relation is used for a measure where every cell has that count and the children do
+not exceed the total: children that leave part of the total uncounted (pupils living
+outside the county) are cautiously treated as adding up to it, while children that
+exceed it (shares that all carry the total as denominator) do not add up. Suppression
+is by row: a withheld row hides all of its counts.
+
+The reader is assumed to know every published count exactly (rounding does not hide
+them: percentages are published from the unrounded figures) and that a withheld count
+is at least 1 (zeros are published, and never chosen for secondary suppression). A
+withheld count is recoverable when
+
+1. it is the only unknown of a relation: a lone withheld child, or a withheld total
+   whose children are all published;
+2. it is one of the withheld children of a published total that are all 1s (each is at
+   least 1, so their known sum pins them);
+3. it follows from several relations together, e.g. through a chain of district and
+   breakdown totals: its unit vector lies in the row space of the relations restricted
+   to the withheld cells.
+
+``protect`` withholds further rows until none of these holds: for 1 and 2 the smallest
+published non-zero child of the relation (its total if there is none), for 3 the smallest
+published non-zero child of the relations that determine the count (else their total).
+Not checked: bounds derived from several relations at once (interval attacks).
+"""
+from typing import NamedTuple
+
+import numpy as np
+
+_TOLERANCE = 1e-9
+
+
+class Relation(NamedTuple):
+    """Row positions: the ``children`` add up to the ``total``."""
+
+    total: int
+    children: np.ndarray
+
+
+def protect(counts: np.ndarray, suppressed: np.ndarray, relations: list[Relation]) -> np.ndarray:
+    """The rows to withhold: ``suppressed`` (the primary suppressions) and enough more that
+    no withheld count can be recovered through ``relations``."""
+    equations = [(measure, relation) for relation in relations for measure in range(counts.shape[1])
+                 if _adds_up(counts[:, measure], relation)]
+    protected = suppressed.copy()
+    while True:
+        _protect_relations(counts, protected, equations)
+        row = _chain_exposure(counts, protected, equations)
+        if row is None:
+            return protected
+        protected[row] = True
+
+
+def _adds_up(values: np.ndarray, relation: Relation) -> bool:
+    total, children = values[relation.total], values[relation.children]
+    return bool(np.isfinite(total) and np.isfinite(children).all()
+                and children.sum() <= total * (1 + _TOLERANCE) + _TOLERANCE)
+
+
+def _protect_relations(counts: np.ndarray, suppressed: np.ndarray, equations: list) -> None:
+    """Withholds rows (in place) until no relation exposes a count on its own (cases 1 and 2)."""
+    changed = True
+    while changed:
+        changed = False
+        for measure, relation in equations:
+            values = counts[:, measure]
+            if _exposes(values, suppressed, relation):
+                row = _smallest_published(values, suppressed, [relation])
+                if row is not None:
+                    suppressed[row] = True
+                    changed = True
+
+
+def _exposes(values: np.ndarray, suppressed: np.ndarray, relation: Relation) -> bool:
+    withheld_children = relation.children[suppressed[relation.children]]
+    if suppressed[relation.total] + withheld_children.size == 1:
+        return True
+    return (not suppressed[relation.total] and withheld_children.size > 0
+            and bool((values[withheld_children] == 1).all()))
+
+
+def _chain_exposure(counts: np.ndarray, suppressed: np.ndarray, equations: list) -> int | None:
+    """The row to withhold so that fewer counts follow from several relations (case 3), or None."""
+    equations = [(m, r) for m, r in equations if suppressed[[r.total, *r.children]].any()]
+    variables = sorted({(row, m) for m, r in equations for row in (r.total, *r.children) if suppressed[row]})
+    if not variables:
+        return None
+    column = {variable: j for j, variable in enumerate(variables)}
+    matrix = np.zeros((len(equations), len(variables)))
+    for i, (measure, relation) in enumerate(equations):
+        for row, sign in ((relation.total, 1.0), *((child, -1.0) for child in relation.children)):
+            if suppressed[row]:
+                matrix[i, column[row, measure]] = sign
+    eigenvalues, eigenvectors = np.linalg.eigh(matrix.T @ matrix)
+    null_space = eigenvectors[:, eigenvalues < _TOLERANCE * max(1.0, eigenvalues.max())]
+    free = np.abs(null_space).max(axis=1, initial=0.0)
+    for j in np.flatnonzero(free < 1e-6):
+        target = np.zeros(len(variables))
+        target[j] = 1.0
+        weights = np.linalg.lstsq(matrix.T, target, rcond=None)[0]
+        measure = variables[j][1]
+        used = [equations[i][1] for i in np.flatnonzero(np.abs(weights) > 1e-6)]
+        row = _smallest_published(counts[:, measure], suppressed, used)
+        if row is not None:
+            return row
+    return None
+
+
+def _smallest_published(values: np.ndarray, suppressed: np.ndarray, relations: list[Relation]) -> int | None:
+    """The published non-zero child with the smallest count (lowest position on ties), else such a total."""
+    children = np.unique(np.concatenate([relation.children for relation in relations]))
+    totals = np.unique([relation.total for relation in relations])
+    for rows in (children, totals):
+        rows = rows[~suppressed[rows] & (values[rows] > 0)]
+        if rows.size:
+            return int(rows[np.argmin(values[rows])])
+    return None

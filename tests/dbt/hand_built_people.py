@@ -1,0 +1,278 @@
+"""A dozen hand-built people across the 15 clean extracts, reporting date 2025-07-31.
+
+Flow period: 2024-08-01 .. 2025-07-31. Geography:
+  LSOA L1 -> E07000192 Cannock Chase (sub-ICB 04Y)     L2 -> E07000195 Newcastle-under-Lyme (05G)
+  LSOA L3 -> E07000197 Stafford (05V)                  L4 -> E06000021 Stoke-on-Trent (05W)
+  LSOA L5 -> E06000051 Shropshire (05N, outside the ICB)
+  practices M83001 04Y, M83002 05G, M83003 05W, M83004 05V
+
+Council persons (la_child_id C.., UPN U.., early-years child_id K..):
+  Amy  C01/U01/N01  F 2015-03-10 (10)  active EHCP ASD MAINSTREAM White, L1; census E; GP 04Y; RA flag
+  Ben  C02/U02      M 2008-05-20 (17)  active EHCP SLCN SPECIAL_STATE Mixed, L2; no NHS number on the
+                                       caseload -> linked to GP N02 by (dob, sex, postcode); LD register
+  Cara C03/N03      F 2012-11-02 (12)  active EHCP SEMH SPECIAL_INDEPENDENT, no LSOA -> residence from GP (L3)
+  Dan  C04/U04      M 2013-06-15 (12)  ceased EHCP; census K (SPLD), 200/100 sessions, L3
+  Ola  C15          M 2006-02-01 (19)  active EHCP ASD FE_COLLEGE Asian, L2; no GP registration
+  Pat  C14 (N14)    M 1999-01-01 (26)  active EHCP but aged 26 -> out of everything
+  Sam  C16 (N14)    ceased EHCP with the same NHS number as Pat -> N14 ambiguous
+  Hana C08/K08      F 2022-12-10 (2)   funded THINK2, no marker, L1; an EHCNA request
+  C13 (U13)         F 2009-03-01 (16)  post-16 SEN_SUPPORT EET; U13 also on an EAPDR of C14 -> ambiguous UPN
+  Eve  U05          F 2016-01-20 (9)   census K (MLD), lives in Stoke-on-Trent (L4), no possible sessions
+  Finn U06          M 2014-09-01 (10)  census N, L1; open EAPDR request by UPN only
+  Quinn U22         F 2011-01-01 (14)  census N, FSM not recorded, 200/40 sessions, L2
+  Rae  U23 (K23)    F 2021-12-01 (3)   census K (SLCN) year N2, L1; early-years K23 (no la_child_id)
+                                       linked to her by (dob, sex, postcode)
+  Gus  K07 (N07)    M 2021-10-05 (3)   SEND marker this term, L2; linked to GP N07 by (dob, sex, postcode)
+  Ivy  K09          F 2021-08-01 (3)   funded, no marker, L3; GP twins N09a/N09b share her key -> ambiguous
+  K20               F 2021-05-05 (4)   SEND marker on two entitlements (UNIVERSAL_3_4, WP_3_4), L1
+  K21               M 2022-11-11 (2)   SEND marker but lives in Stoke-on-Trent (L4)
+Health-only persons (NHS numbers N..):
+  Jack N10  M 2001-02-01 (24)  LD register (check 2024-06-30, before the period), L2; RA flag F10 active
+                               at NSCHT and entered-in-error at MPFT
+  Kim  N11  F 2010-07-15 (15)  open SLT referral, L1; RA flag inactive
+  Leo  N12  EPR SEND marker only, no residence -> not a county resident
+  N09a, N09b (twins, L3, practice 05W), N16 (L4, 05W), N17 (L5, 05G), N18 (no LSOA, 04Y)
+Files: the caseload has an older accepted file, a superseded and a rejected file for the same
+date and a newer file after the reporting date; only file 3 is current.
+"""
+from __future__ import annotations
+
+import hashlib
+
+REPORTING_DATE = "2025-07-31"
+
+
+def pseudo(label: str) -> str:
+    """The test's stand-in for a keyed hash: SHA-256 of a readable label (C01, N01, U01 ...)."""
+    return hashlib.sha256(label.encode()).hexdigest()
+
+
+L1, L2, L3, L4, L5 = "E01000001", "E01000002", "E01000003", "E01000004", "E01000005"
+P1, P2, P3, P4 = "M83001", "M83002", "M83003", "M83004"
+
+
+def _file(file_id: int, table: str, as_at: str, status: str = "accepted") -> dict:
+    partner, extract = table.split("__")
+    return dict(file_id=file_id, partner=partner, extract=extract, as_at=as_at, status=status)
+
+
+FILES = [
+    _file(1, "council__ehcp_caseload", "2025-06-30"),
+    _file(2, "council__ehcp_caseload", "2025-07-31", "superseded"),
+    _file(3, "council__ehcp_caseload", "2025-07-31"),
+    _file(4, "council__ehcp_caseload", "2025-08-31"),
+    _file(5, "council__ehcp_caseload", "2025-07-31", "rejected"),
+    _file(10, "council__ehcna_requests", "2025-07-31"),
+    _file(11, "council__school_census", "2025-05-15"),
+    _file(12, "council__eapdr_requests", "2025-07-31"),
+    _file(13, "council__early_years_entitlements", "2025-06-01"),
+    _file(14, "council__post16_activity", "2025-07-31"),
+    _file(20, "icb__gp_registered_population", "2025-07-31"),
+    _file(21, "icb__gp_practices", "2025-07-31"),
+    _file(22, "icb__lsoa_lookup", "2025-01-01"),
+    _file(30, "mpft__slt_referrals", "2025-07-31"),
+    _file(31, "mpft__camhs_referrals", "2025-07-31"),
+    _file(32, "mpft__reasonable_adjustment_flags", "2025-07-31"),
+    _file(33, "mpft__epr_send_markers", "2025-07-31"),
+    _file(40, "nscht__camhs_referrals", "2025-07-31"),
+    _file(41, "nscht__reasonable_adjustment_flags", "2025-07-31"),
+]
+
+
+def _plan(la, dob, sex, ethnicity, postcode, lsoa, start, status, need, placement,
+          nhs=None, upn=None, end=None, cease_reason=None):
+    return dict(
+        la_child_id_pseudo=pseudo(la), nhs_number_pseudo=nhs and pseudo(nhs), upn_pseudo=upn and pseudo(upn),
+        date_of_birth=dob, sex=sex, ethnicity=ethnicity, postcode_pseudo=pseudo(postcode), lsoa_code=lsoa,
+        ehcp_start_date=start, ehcp_end_date=end, ehcp_status=status, cease_reason=cease_reason,
+        primary_need=need, placement_type=placement, social_care_status="NONE",
+    )
+
+
+def _pupil(upn, dob, sex, ethnicity, postcode, lsoa, provision, need, fsm, possible, missed, suspensions,
+           year_group, la=None):
+    return dict(
+        upn_pseudo=pseudo(upn), la_child_id_pseudo=la and pseudo(la), census_date="2025-05-15",
+        school_urn="123456", school_type="PRIMARY", year_group=year_group, date_of_birth=dob, sex=sex,
+        ethnicity=ethnicity, postcode_pseudo=pseudo(postcode), lsoa_code=lsoa, sen_provision=provision,
+        primary_need=need, fsm_eligible=fsm, sessions_possible=possible, sessions_missed=missed,
+        suspensions=suspensions, permanent_exclusion="N",
+    )
+
+
+def _ehcna(request_id, la, request_date, decision, decision_date=None, outcome=None, outcome_date=None,
+           issued=None, exception=None, mediation="N", tribunal="N"):
+    return dict(
+        request_id=request_id, la_child_id_pseudo=pseudo(la), request_date=request_date, requester="PARENT",
+        decision_to_assess=decision, decision_date=decision_date, assessment_outcome=outcome,
+        assessment_outcome_date=outcome_date, final_plan_issued_date=issued, exception_applies=exception,
+        mediation=mediation, tribunal_appeal=tribunal,
+    )
+
+
+def _claim(child, dob, sex, term, entitlement, marker, postcode, lsoa, la=None):
+    return dict(
+        child_id_pseudo=pseudo(child), la_child_id_pseudo=la and pseudo(la), date_of_birth=dob, sex=sex,
+        term=term, entitlement=entitlement, send_marker=marker,
+        send_marker_source="SENIF" if marker == "Y" else None, hours_taken=15.0,
+        postcode_pseudo=pseudo(postcode), lsoa_code=lsoa,
+    )
+
+
+def _gp(nhs, dob, sex, postcode, lsoa, practice, ld="N", autism="N", health_check=None):
+    return dict(
+        nhs_number_pseudo=pseudo(nhs), date_of_birth=dob, sex=sex, postcode_pseudo=pseudo(postcode),
+        lsoa_code=lsoa, practice_code=practice, registration_date="2020-01-01",
+        learning_disability_register=ld, autism_diagnosis=autism, annual_health_check_date=health_check,
+    )
+
+
+def _camhs(referral_id, nhs, dob, referral, service_line, sub_icb, first_contact=None, treatment=None,
+           closed=None):
+    return dict(
+        referral_id=referral_id, nhs_number_pseudo=nhs and pseudo(nhs), date_of_birth=dob,
+        referral_date=referral, service_line=service_line, sub_icb_code=sub_icb,
+        first_contact_date=first_contact, treatment_start_date=treatment, closed_date=closed,
+    )
+
+
+def _slt(referral_id, nhs, dob, referral, sub_icb, assessed=None, discharged=None):
+    return dict(
+        referral_id=referral_id, nhs_number_pseudo=nhs and pseudo(nhs), date_of_birth=dob,
+        referral_date=referral, referral_source="SCHOOL", sub_icb_code=sub_icb,
+        first_assessment_date=assessed, discharge_date=discharged,
+    )
+
+
+def _flag(flag_id, nhs, status, recorded, reviewed, impairments, adjustments):
+    return dict(
+        flag_id=flag_id, nhs_number_pseudo=pseudo(nhs), status=status, recorded_date=recorded,
+        last_reviewed_date=reviewed, impairments=impairments, adjustments=adjustments,
+    )
+
+
+ROWS = {
+    # files 1, 2 and 4 are not current: their plans (C99, C97, C98) must not count
+    ("council__ehcp_caseload", 1): [_plan("C99", "2015-01-01", "F", "WBRI", "PC99", L1, "2020-01-01", "ACTIVE", "ASD", "MAINSTREAM")],
+    ("council__ehcp_caseload", 2): [_plan("C97", "2015-01-01", "F", "WBRI", "PC97", L1, "2020-01-01", "ACTIVE", "ASD", "MAINSTREAM")],
+    ("council__ehcp_caseload", 4): [_plan("C98", "2015-01-01", "F", "WBRI", "PC98", L1, "2020-01-01", "ACTIVE", "ASD", "MAINSTREAM")],
+    ("council__ehcp_caseload", 3): [
+        _plan("C01", "2015-03-10", "F", "WBRI", "PC01", L1, "2022-01-01", "ACTIVE", "ASD", "MAINSTREAM", nhs="N01", upn="U01"),
+        _plan("C02", "2008-05-20", "M", "MWBC", "PC02", L2, "2020-09-01", "ACTIVE", "SLCN", "SPECIAL_STATE", upn="U02"),
+        _plan("C03", "2012-11-02", "F", "NOBT", "PC03", None, "2024-02-01", "ACTIVE", "SEMH", "SPECIAL_INDEPENDENT", nhs="N03"),
+        _plan("C04", "2013-06-15", "M", "WBRI", "PC04", L3, "2019-01-01", "CEASED", "SPLD", "MAINSTREAM", upn="U04", end="2024-12-31", cease_reason="NEEDS_MET"),
+        _plan("C15", "2006-02-01", "M", "AIND", "PC15", L2, "2021-05-01", "ACTIVE", "ASD", "FE_COLLEGE"),
+        _plan("C14", "1999-01-01", "M", "WBRI", "PC14", L1, "2015-01-01", "ACTIVE", "MLD", "OTHER", nhs="N14"),
+        _plan("C16", "2010-01-01", "M", "WBRI", "PC16", L3, "2018-01-01", "CEASED", "SEMH", "MAINSTREAM", nhs="N14", end="2023-06-30", cease_reason="MOVED_LA"),
+    ],
+    ("council__ehcna_requests", 10): [
+        # E1: issued after 126 days (in time); E2: after 151 days (late); E3: refused; E4: requested
+        # before the period, issued in it with an exception; E5: pending; E6: assessed, not issued
+        _ehcna("E1", "C01", "2024-09-01", "YES", "2024-10-10", "ISSUE", "2025-01-05", "2025-01-05", "N"),
+        _ehcna("E2", "C08", "2024-10-01", "YES", "2024-11-15", "ISSUE", "2025-03-01", "2025-03-01", "N", mediation="Y"),
+        _ehcna("E3", "C04", "2024-12-01", "NO", "2025-01-20", tribunal="Y"),
+        _ehcna("E4", "C03", "2024-05-01", "YES", "2024-06-20", "ISSUE", "2024-09-20", "2024-09-20", "Y"),
+        _ehcna("E5", "C13", "2025-06-01", "PENDING"),
+        _ehcna("E6", "C15", "2025-02-01", "YES", "2025-03-01", "NO_ISSUE", "2025-06-01", None, "N"),
+    ],
+    ("council__school_census", 11): [
+        _pupil("U01", "2015-03-10", "F", "WBRI", "PC01", L1, "E", "ASD", "Y", 300, 30, 1, "5", la="C01"),
+        _pupil("U04", "2013-06-15", "M", "WBRI", "PC04", L3, "K", "SPLD", "N", 200, 100, 2, "7", la="C04"),
+        _pupil("U05", "2016-01-20", "F", "BAFR", "PC05", L4, "K", "MLD", "Y", 0, 0, 0, "4"),
+        _pupil("U06", "2014-09-01", "M", "WBRI", "PC06", L1, "N", None, "N", 100, 5, 0, "5"),
+        _pupil("U22", "2011-01-01", "F", "CHNE", "PC22", L2, "N", None, None, 200, 40, 0, "9"),
+        _pupil("U23", "2021-12-01", "F", "WBRI", "PC23", L1, "K", "SLCN", "N", 100, 10, 0, "N2"),
+    ],
+    ("council__eapdr_requests", 12): [
+        dict(request_id="R1", upn_pseudo=pseudo("U06"), hub_district="E07000192", request_date="2025-03-01",
+             support_type="SPECIALIST_TEACHING", status="OPEN"),
+        dict(request_id="R2", upn_pseudo=pseudo("U13"), la_child_id_pseudo=pseudo("C14"), hub_district="E07000195",
+             request_date="2024-07-15", support_type="OTHER", status="CLOSED", outcome="WITHDRAWN"),
+        dict(request_id="R3", upn_pseudo=pseudo("U02"), la_child_id_pseudo=pseudo("C02"), hub_district="E07000195",
+             request_date="2024-11-01", support_type="EDUCATIONAL_PSYCHOLOGY", status="CLOSED",
+             outcome="ESCALATED_TO_EHCNA"),
+    ],
+    ("council__early_years_entitlements", 13): [
+        _claim("K07", "2021-10-05", "M", "2025-SUMMER", "UNIVERSAL_3_4", "Y", "PC07", L2),
+        _claim("K07", "2021-10-05", "M", "2025-SPRING", "UNIVERSAL_3_4", "N", "PC07", L2),
+        _claim("K08", "2022-12-10", "F", "2025-SUMMER", "THINK2", "N", "PC08", L1, la="C08"),
+        _claim("K09", "2021-08-01", "F", "2025-SUMMER", "UNIVERSAL_3_4", "N", "PC09", L3),
+        _claim("K20", "2021-05-05", "F", "2025-SUMMER", "UNIVERSAL_3_4", "Y", "PC20", L1),
+        _claim("K20", "2021-05-05", "F", "2025-SUMMER", "WP_3_4", "Y", "PC20", L1),
+        _claim("K21", "2022-11-11", "M", "2025-SUMMER", "THINK2", "Y", "PC21", L4),
+        _claim("K23", "2021-12-01", "F", "2025-SUMMER", "UNIVERSAL_3_4", "N", "PC23", L1),
+    ],
+    ("council__post16_activity", 14): [
+        dict(la_child_id_pseudo=pseudo("C02"), upn_pseudo=pseudo("U02"), date_of_birth="2008-05-20",
+             sen_status="EHCP", activity="NEET", activity_month="2025-07"),
+        dict(la_child_id_pseudo=pseudo("C13"), upn_pseudo=pseudo("U13"), date_of_birth="2009-03-01",
+             sen_status="SEN_SUPPORT", activity="EET", activity_month="2025-07"),
+        dict(la_child_id_pseudo=pseudo("C13"), upn_pseudo=pseudo("U13"), date_of_birth="2009-03-01",
+             sen_status="SEN_SUPPORT", activity="NEET", activity_month="2025-06"),
+        dict(la_child_id_pseudo=pseudo("C15"), date_of_birth="2006-02-01", sen_status="EHCP",
+             activity="NOT_KNOWN", activity_month="2025-07"),
+    ],
+    ("icb__gp_registered_population", 20): [
+        _gp("N01", "2015-03-10", "F", "PC01", L1, P1, autism="Y"),
+        _gp("N02", "2008-05-20", "M", "PC02", L2, P2, ld="Y", health_check="2025-01-15"),
+        _gp("N03", "2012-11-02", "F", "PC03", L3, P4),
+        _gp("N07", "2021-10-05", "M", "PC07", L2, P2, ld="Y"),
+        _gp("N09a", "2021-08-01", "F", "PC09", L3, P3),
+        _gp("N09b", "2021-08-01", "F", "PC09", L3, P3),
+        _gp("N10", "2001-02-01", "M", "PC10", L2, P2, ld="Y", health_check="2024-06-30"),
+        _gp("N11", "2010-07-15", "F", "PC11", L1, P1),
+        _gp("N16", "2012-01-01", "F", "PC16H", L4, P3),
+        _gp("N17", "2005-05-05", "M", "PC17", L5, P2),
+        _gp("N18", "2011-11-11", "M", "PC18", None, P1),
+    ],
+    ("icb__gp_practices", 21): [
+        dict(practice_code=P1, practice_name="Cannock practice", sub_icb_code="04Y", lsoa_code=L1),
+        dict(practice_code=P2, practice_name="Newcastle practice", sub_icb_code="05G", lsoa_code=L2),
+        dict(practice_code=P3, practice_name="Stoke practice", sub_icb_code="05W", lsoa_code=L4),
+        dict(practice_code=P4, practice_name="Stafford practice", sub_icb_code="05V", lsoa_code=L3),
+    ],
+    ("icb__lsoa_lookup", 22): [
+        dict(lsoa_code=L1, lsoa_name="Cannock Chase 001A", lad_code="E07000192", lad_name="Cannock Chase", sub_icb_code="04Y", sub_icb_name="Cannock Chase"),
+        dict(lsoa_code=L2, lsoa_name="Newcastle-under-Lyme 001A", lad_code="E07000195", lad_name="Newcastle-under-Lyme", sub_icb_code="05G", sub_icb_name="North Staffordshire"),
+        dict(lsoa_code=L3, lsoa_name="Stafford 001A", lad_code="E07000197", lad_name="Stafford", sub_icb_code="05V", sub_icb_name="Stafford and Surrounds"),
+        dict(lsoa_code=L4, lsoa_name="Stoke-on-Trent 001A", lad_code="E06000021", lad_name="Stoke-on-Trent", sub_icb_code="05W", sub_icb_name="Stoke-on-Trent"),
+        dict(lsoa_code=L5, lsoa_name="Shropshire 001A", lad_code="E06000051", lad_name="Shropshire", sub_icb_code="05N", sub_icb_name="Shropshire"),
+    ],
+    ("mpft__slt_referrals", 30): [
+        _slt("S1", "N11", "2010-07-15", "2025-05-01", "04Y"),                            # waiting 91 days
+        _slt("S2", "N01", "2015-03-10", "2025-01-10", "04Y", assessed="2025-02-20"),     # assessed, still open
+        _slt("S3", None, "2019-04-04", "2025-02-01", "05G"),                             # waiting 180 days
+        _slt("S4", None, "2020-02-02", "2024-07-01", "05W"),                             # waiting 395 days
+        _slt("S5", "N07", "2021-10-05", "2025-06-01", "05G", assessed="2025-07-01", discharged="2025-07-20"),
+    ],
+    ("mpft__camhs_referrals", 31): [
+        _camhs("M1", "N11", "2010-07-15", "2025-03-01", "CORE_CAMHS", "04Y", "2025-03-21", "2025-05-01"),  # 20 / 61 days
+        _camhs("M2", "N01", "2015-03-10", "2025-02-01", "AUTISM_ASSESSMENT", "04Y"),                       # waiting 180
+        _camhs("M3", "N03", "2012-11-02", "2024-06-01", "CORE_CAMHS", "05V", "2024-09-01", "2024-12-01", "2025-03-01"),  # 92 / 183
+    ],
+    ("nscht__camhs_referrals", 40): [
+        _camhs("T1", "N02", "2008-05-20", "2025-04-01", "CORE_CAMHS", "05G", "2025-04-11", "2025-06-01"),  # 10 / 61 days
+        _camhs("T2", "N09b", "2021-08-01", "2025-05-01", "MHST", "05W"),                                  # waiting 91
+        _camhs("T3", None, "2012-12-12", "2025-06-15", "CORE_CAMHS", "05G", "2025-07-15"),                # 30 days
+        _camhs("T4", "N10", "2001-02-01", "2025-07-01", "GETTING_ADVICE", "05G", closed="2025-07-20"),
+    ],
+    ("mpft__reasonable_adjustment_flags", 32): [
+        _flag("F01", "N01", "active", "2024-03-01", None, "AUTISM|COMMUNICATION", "ENVIRONMENT"),
+        _flag("F10", "N10", "entered-in-error", "2024-01-01", "2025-06-01", "MENTAL_HEALTH", "OTHER"),
+        _flag("F11", "N11", "inactive", "2024-02-01", "2024-12-01", "SENSORY_HEARING", "COMMUNICATION_SUPPORT"),
+    ],
+    ("nscht__reasonable_adjustment_flags", 41): [
+        _flag("F10", "N10", "active", "2024-01-01", "2025-01-01", "LEARNING_DISABILITY", "APPOINTMENT|CARER_SUPPORT"),
+    ],
+    ("mpft__epr_send_markers", 33): [
+        dict(nhs_number_pseudo=pseudo("N12"), marker_date="2024-05-01", marker_source="CLINICIAN"),
+    ],
+}
+
+DATES_OF_BIRTH = {
+    row["date_of_birth"] for rows in ROWS.values() for row in rows if row.get("date_of_birth")
+}
+PSEUDONYMS = {
+    value for rows in ROWS.values() for row in rows for column, value in row.items()
+    if column.endswith("_pseudo") and value
+}

@@ -1,0 +1,379 @@
+"""dbt build over the hand-built people (hand_built_people.py): exact kpi_values rows for every
+KPI id, district sums, linkage counts, the cohort, and no identifiers in marts.
+
+Reporting date 2025-07-31; flow period 2024-08-01 .. 2025-07-31. Districts: CANNOCK E07000192,
+NEWCASTLE E07000195, STAFFORD E07000197. Crosswalk (registrations with a known LSOA):
+04Y -> Cannock 2/2; 05G -> Newcastle 3/4 (N02, N07, N10), OUTSIDE_ICB 1/4 (N17); 05V -> Stafford 1/1
+(N03); 05W -> Stafford 2/3 (N09a, N09b), Stoke-on-Trent 1/3 (N16).
+"""
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+import pytest
+
+from tests.dbt.hand_built_people import DATES_OF_BIRTH, PSEUDONYMS, pseudo
+
+COUNTY, CANNOCK, NEWCASTLE, STAFFORD, TAMWORTH = "E10000028", "E07000192", "E07000195", "E07000197", "E07000199"
+T = "TOTAL"
+
+# (kpi_id, geography_code, breakdown, breakdown_value): (numerator, denominator, value, method)
+EXPECTED = {
+    # ehcp_count: active plans of county residents aged 0-25 = Amy, Ben, Cara, Ola (Pat is 26;
+    # C97/C98/C99 are in files that are not current). Residence: Amy Cannock, Ben and Ola
+    # Newcastle, Cara Stafford (from her GP registration).
+    ("ehcp_count", COUNTY, T, T): (4, None, 4, "DIRECT"),
+    ("ehcp_count", COUNTY, "SEX", "F"): (2, None, 2, "DIRECT"),                   # Amy, Cara
+    ("ehcp_count", COUNTY, "SEX", "M"): (2, None, 2, "DIRECT"),                   # Ben, Ola
+    ("ehcp_count", COUNTY, "AGE_BAND", "5-10"): (1, None, 1, "DIRECT"),           # Amy 10
+    ("ehcp_count", COUNTY, "AGE_BAND", "11-15"): (1, None, 1, "DIRECT"),          # Cara 12
+    ("ehcp_count", COUNTY, "AGE_BAND", "16-19"): (2, None, 2, "DIRECT"),          # Ben 17, Ola 19
+    ("ehcp_count", COUNTY, "PRIMARY_NEED", "ASD"): (2, None, 2, "DIRECT"),
+    ("ehcp_count", COUNTY, "PRIMARY_NEED", "SLCN"): (1, None, 1, "DIRECT"),
+    ("ehcp_count", COUNTY, "PRIMARY_NEED", "SEMH"): (1, None, 1, "DIRECT"),
+    ("ehcp_count", COUNTY, "ETHNICITY_GROUP", "White"): (1, None, 1, "DIRECT"),   # WBRI
+    ("ehcp_count", COUNTY, "ETHNICITY_GROUP", "Mixed"): (1, None, 1, "DIRECT"),   # MWBC
+    ("ehcp_count", COUNTY, "ETHNICITY_GROUP", "Not known"): (1, None, 1, "DIRECT"),  # NOBT
+    ("ehcp_count", COUNTY, "ETHNICITY_GROUP", "Asian"): (1, None, 1, "DIRECT"),   # AIND
+    ("ehcp_count", COUNTY, "PLACEMENT_TYPE", "MAINSTREAM"): (1, None, 1, "DIRECT"),
+    ("ehcp_count", COUNTY, "PLACEMENT_TYPE", "SPECIAL_STATE"): (1, None, 1, "DIRECT"),
+    ("ehcp_count", COUNTY, "PLACEMENT_TYPE", "SPECIAL_INDEPENDENT"): (1, None, 1, "DIRECT"),
+    ("ehcp_count", COUNTY, "PLACEMENT_TYPE", "FE_COLLEGE"): (1, None, 1, "DIRECT"),
+    ("ehcp_count", NEWCASTLE, T, T): (2, None, 2, "DIRECT"),
+    ("ehcp_count", CANNOCK, T, T): (1, None, 1, "DIRECT"),
+    ("ehcp_count", STAFFORD, T, T): (1, None, 1, "DIRECT"),
+    ("ehcp_count", TAMWORTH, T, T): (0, None, 0, "DIRECT"),
+    # ehcp_rate_0_25: GP-registered county residents aged 0-25 = N01 (F 5-10, Cannock), N02 (M 16-19,
+    # Newcastle), N03 (F 11-15, Stafford), N07 (M 0-4, Newcastle), N09a/N09b (F 0-4, Stafford),
+    # N10 (M 20-25, Newcastle), N11 (F 11-15, Cannock) = 8; N16 Stoke, N17 Shropshire, N18 no LSOA.
+    ("ehcp_rate_0_25", COUNTY, T, T): (4, 8, 500, "DIRECT"),
+    ("ehcp_rate_0_25", COUNTY, "SEX", "F"): (2, 5, 400, "DIRECT"),
+    ("ehcp_rate_0_25", COUNTY, "SEX", "M"): (2, 3, 2000 / 3, "DIRECT"),
+    ("ehcp_rate_0_25", COUNTY, "AGE_BAND", "0-4"): (0, 3, 0, "DIRECT"),
+    ("ehcp_rate_0_25", COUNTY, "AGE_BAND", "5-10"): (1, 1, 1000, "DIRECT"),
+    ("ehcp_rate_0_25", COUNTY, "AGE_BAND", "11-15"): (1, 2, 500, "DIRECT"),
+    ("ehcp_rate_0_25", COUNTY, "AGE_BAND", "16-19"): (2, 1, 2000, "DIRECT"),      # Ola has no GP registration
+    ("ehcp_rate_0_25", COUNTY, "AGE_BAND", "20-25"): (0, 1, 0, "DIRECT"),
+    ("ehcp_rate_0_25", NEWCASTLE, T, T): (2, 3, 2000 / 3, "DIRECT"),
+    ("ehcp_rate_0_25", TAMWORTH, T, T): (0, 0, None, "DIRECT"),
+    # ehcp_primary_need_share: of the 4 plans; cross-tabs within the first dimension
+    ("ehcp_primary_need_share", COUNTY, T, T): (4, 4, 100, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "PRIMARY_NEED", "ASD"): (2, 4, 50, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "PRIMARY_NEED", "SLCN"): (1, 4, 25, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "PRIMARY_NEED", "SEMH"): (1, 4, 25, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "SEX|PRIMARY_NEED", "F|ASD"): (1, 2, 50, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "SEX|PRIMARY_NEED", "F|SEMH"): (1, 2, 50, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "SEX|PRIMARY_NEED", "M|ASD"): (1, 2, 50, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "SEX|PRIMARY_NEED", "M|SLCN"): (1, 2, 50, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "AGE_BAND|PRIMARY_NEED", "5-10|ASD"): (1, 1, 100, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "AGE_BAND|PRIMARY_NEED", "11-15|SEMH"): (1, 1, 100, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "AGE_BAND|PRIMARY_NEED", "16-19|ASD"): (1, 2, 50, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "AGE_BAND|PRIMARY_NEED", "16-19|SLCN"): (1, 2, 50, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "ETHNICITY_GROUP|PRIMARY_NEED", "White|ASD"): (1, 1, 100, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "ETHNICITY_GROUP|PRIMARY_NEED", "Mixed|SLCN"): (1, 1, 100, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "ETHNICITY_GROUP|PRIMARY_NEED", "Not known|SEMH"): (1, 1, 100, "DIRECT"),
+    ("ehcp_primary_need_share", COUNTY, "ETHNICITY_GROUP|PRIMARY_NEED", "Asian|ASD"): (1, 1, 100, "DIRECT"),
+    ("ehcp_primary_need_share", NEWCASTLE, "PRIMARY_NEED", "ASD"): (1, 2, 50, "DIRECT"),   # Ola of Ben, Ola
+    ("ehcp_primary_need_share", NEWCASTLE, "PRIMARY_NEED", "SEMH"): (0, 2, 0, "DIRECT"),
+    ("ehcp_placement_share", COUNTY, T, T): (4, 4, 100, "DIRECT"),
+    ("ehcp_placement_share", COUNTY, "PLACEMENT_TYPE", "MAINSTREAM"): (1, 4, 25, "DIRECT"),
+    ("ehcp_placement_share", COUNTY, "PLACEMENT_TYPE", "SPECIAL_STATE"): (1, 4, 25, "DIRECT"),
+    ("ehcp_placement_share", COUNTY, "PLACEMENT_TYPE", "SPECIAL_INDEPENDENT"): (1, 4, 25, "DIRECT"),
+    ("ehcp_placement_share", COUNTY, "PLACEMENT_TYPE", "FE_COLLEGE"): (1, 4, 25, "DIRECT"),
+    # census: 6 pupils Amy (E), Dan (K), Eve (K, lives in Stoke), Finn (N), Quinn (N), Rae (K)
+    ("sen_support_count", COUNTY, T, T): (3, None, 3, "DIRECT"),                   # Dan, Eve, Rae
+    ("sen_support_count", COUNTY, "SEX", "F"): (2, None, 2, "DIRECT"),
+    ("sen_support_count", COUNTY, "SEX", "M"): (1, None, 1, "DIRECT"),
+    ("sen_support_count", COUNTY, "PRIMARY_NEED", "SPLD"): (1, None, 1, "DIRECT"),
+    ("sen_support_count", COUNTY, "PRIMARY_NEED", "MLD"): (1, None, 1, "DIRECT"),
+    ("sen_support_count", COUNTY, "PRIMARY_NEED", "SLCN"): (1, None, 1, "DIRECT"),
+    ("sen_support_count", COUNTY, "AGE_BAND", "0-4"): (1, None, 1, "DIRECT"),      # Rae 3
+    ("sen_support_count", COUNTY, "AGE_BAND", "5-10"): (1, None, 1, "DIRECT"),     # Eve 9
+    ("sen_support_count", COUNTY, "AGE_BAND", "11-15"): (1, None, 1, "DIRECT"),    # Dan 12
+    ("sen_support_count", CANNOCK, T, T): (1, None, 1, "DIRECT"),                  # Rae
+    ("sen_support_count", STAFFORD, T, T): (1, None, 1, "DIRECT"),                 # Dan
+    ("sen_support_pct", COUNTY, T, T): (3, 6, 50, "DIRECT"),
+    ("sen_support_pct", COUNTY, "SEX", "F"): (2, 4, 50, "DIRECT"),                 # Eve, Rae of Amy, Eve, Quinn, Rae
+    ("sen_support_pct", COUNTY, "SEX", "M"): (1, 2, 50, "DIRECT"),                 # Dan of Dan, Finn
+    ("sen_support_pct", CANNOCK, T, T): (1, 3, 100 / 3, "DIRECT"),                 # Rae of Amy, Finn, Rae
+    ("send_prevalence_by_fsm", COUNTY, T, T): (4, 6, 400 / 6, "DIRECT"),           # Amy, Dan, Eve, Rae
+    ("send_prevalence_by_fsm", COUNTY, "FSM", "Y"): (2, 2, 100, "DIRECT"),         # Amy, Eve
+    ("send_prevalence_by_fsm", COUNTY, "FSM", "N"): (2, 3, 200 / 3, "DIRECT"),     # Dan, Rae of Dan, Finn, Rae
+    # absence: Amy 30/300, Dan 100/200, Finn 5/100, Quinn 40/200, Rae 10/100; Eve has no sessions
+    ("absence_rate", COUNTY, T, T): (185, 900, 18500 / 900, "DIRECT"),
+    ("absence_rate", COUNTY, "SEN_STATUS", "EHCP"): (30, 300, 10, "DIRECT"),
+    ("absence_rate", COUNTY, "SEN_STATUS", "SEN_SUPPORT"): (110, 300, 11000 / 300, "DIRECT"),
+    ("absence_rate", COUNTY, "SEN_STATUS", "NONE"): (45, 300, 15, "DIRECT"),
+    ("absence_rate", CANNOCK, T, T): (45, 500, 9, "DIRECT"),                       # Amy, Finn, Rae
+    ("persistent_absence", COUNTY, T, T): (4, 5, 80, "DIRECT"),                    # all but Finn (5%)
+    ("persistent_absence", COUNTY, "SEN_STATUS", "EHCP"): (1, 1, 100, "DIRECT"),   # Amy exactly 10%
+    ("persistent_absence", COUNTY, "SEN_STATUS", "SEN_SUPPORT"): (2, 2, 100, "DIRECT"),
+    ("persistent_absence", COUNTY, "SEN_STATUS", "NONE"): (1, 2, 50, "DIRECT"),    # Quinn 20%
+    ("severe_absence", COUNTY, T, T): (1, 5, 20, "DIRECT"),                        # Dan exactly 50%
+    ("severe_absence", COUNTY, "SEN_STATUS", "EHCP"): (0, 1, 0, "DIRECT"),
+    ("severe_absence", COUNTY, "SEN_STATUS", "SEN_SUPPORT"): (1, 2, 50, "DIRECT"),
+    ("severe_absence", COUNTY, "SEN_STATUS", "NONE"): (0, 2, 0, "DIRECT"),
+    ("suspension_rate", COUNTY, T, T): (3, 6, 50, "DIRECT"),                       # Amy 1 + Dan 2, 6 pupils
+    ("suspension_rate", COUNTY, "SEN_STATUS", "EHCP"): (1, 1, 100, "DIRECT"),
+    ("suspension_rate", COUNTY, "SEN_STATUS", "SEN_SUPPORT"): (2, 3, 200 / 3, "DIRECT"),
+    ("suspension_rate", COUNTY, "SEN_STATUS", "NONE"): (0, 2, 0, "DIRECT"),
+    # EHCNA: received in period E1, E2, E3, E5, E6; decisions in period E1 E2 E6 YES, E3 NO;
+    # outcomes in period E1 E2 E4 ISSUE, E6 NO_ISSUE; issued, no exception: E1 126 days, E2 151 days
+    ("ehcna_requests", COUNTY, T, T): (5, None, 5, "DIRECT"),
+    ("ehcna_refusal_rate", COUNTY, T, T): (1, 4, 25, "DIRECT"),
+    ("ehcna_issue_rate", COUNTY, T, T): (3, 4, 75, "DIRECT"),
+    ("ehcp_issued_20_weeks", COUNTY, T, T): (1, 2, 50, "DIRECT"),
+    ("mediation_rate", COUNTY, T, T): (1, 5, 20, "DIRECT"),                        # E2
+    ("tribunal_rate", COUNTY, T, T): (1, 5, 20, "DIRECT"),                         # E3
+    # post-16, latest month 2025-07: Ben 17 EHCP NEET (Newcastle), C13 16 SEN_SUPPORT EET (residence
+    # unknown: county only), Ola 19 EHCP NOT_KNOWN (Newcastle); C13's June NEET row is not the latest
+    ("neet_16_17", COUNTY, T, T): (1, 2, 50, "DIRECT"),
+    ("neet_16_17", COUNTY, "SEN_STATUS", "EHCP"): (1, 1, 100, "DIRECT"),
+    ("neet_16_17", COUNTY, "SEN_STATUS", "SEN_SUPPORT"): (0, 1, 0, "DIRECT"),
+    ("neet_16_17", NEWCASTLE, T, T): (1, 1, 100, "DIRECT"),
+    ("activity_not_known_16_24_ehcp", COUNTY, T, T): (1, 2, 50, "DIRECT"),         # Ola of Ben, Ola
+    ("activity_not_known_16_24_ehcp", NEWCASTLE, T, T): (1, 2, 50, "DIRECT"),
+    # EAPDR in period: R1 (hub Cannock), R3 (hub Newcastle); R2 was July 2024
+    ("eapdr_requests", COUNTY, T, T): (2, None, 2, "DIRECT"),
+    ("eapdr_requests", CANNOCK, T, T): (1, None, 1, "DIRECT"),
+    ("eapdr_requests", NEWCASTLE, T, T): (1, None, 1, "DIRECT"),
+    # early years, 2025-SUMMER, county residents: K07 (marker), K08, K09, K20 (marker, two
+    # entitlements), K23; K21 lives in Stoke-on-Trent
+    ("early_years_send_marker_pct", COUNTY, T, T): (2, 5, 40, "DIRECT"),
+    ("early_years_send_marker_pct", COUNTY, "SERVICE_LINE", "UNIVERSAL_3_4"): (2, 4, 50, "DIRECT"),
+    ("early_years_send_marker_pct", COUNTY, "SERVICE_LINE", "THINK2"): (0, 1, 0, "DIRECT"),
+    ("early_years_send_marker_pct", COUNTY, "SERVICE_LINE", "WP_3_4"): (1, 1, 100, "DIRECT"),
+    ("early_years_send_marker_pct", CANNOCK, T, T): (1, 3, 100 / 3, "DIRECT"),     # K20 of K08, K20, K23
+    # SLT in period: S1, S2 (04Y), S3, S5 (05G); waiting: S1 91 days (04Y), S3 180 (05G), S4 395 (05W)
+    ("slt_referrals", COUNTY, T, T): (4, None, 4, "DIRECT"),
+    ("slt_referrals", COUNTY, "PROVIDER", "MPFT"): (4, None, 4, "DIRECT"),
+    ("slt_referrals", "04Y", T, T): (2, None, 2, "DIRECT"),
+    ("slt_referrals", "05G", T, T): (2, None, 2, "DIRECT"),
+    ("slt_referrals", "05W", T, T): (0, None, 0, "DIRECT"),
+    ("slt_referrals", CANNOCK, T, T): (2, None, 2, "APPORTIONED"),                 # 2 x 1
+    ("slt_referrals", NEWCASTLE, T, T): (1.5, None, 1.5, "APPORTIONED"),           # 2 x 3/4
+    ("slt_referrals", STAFFORD, T, T): (0, None, 0, "APPORTIONED"),
+    ("slt_waiting", COUNTY, T, T): (2, None, 2, "DIRECT"),                         # 05W left out
+    ("slt_waiting", "05W", T, T): (1, None, 1, "DIRECT"),
+    ("slt_waiting", CANNOCK, T, T): (1, None, 1, "APPORTIONED"),
+    ("slt_waiting", NEWCASTLE, T, T): (0.75, None, 0.75, "APPORTIONED"),
+    ("slt_waiting", STAFFORD, T, T): (2 / 3, None, 2 / 3, "APPORTIONED"),         # 05W 1 x 2/3
+    ("slt_waiting_over_18_weeks", COUNTY, T, T): (1, 2, 50, "DIRECT"),             # S3
+    ("slt_waiting_over_18_weeks", "04Y", T, T): (0, 1, 0, "DIRECT"),
+    ("slt_waiting_over_18_weeks", "05W", T, T): (1, 1, 100, "DIRECT"),
+    ("slt_waiting_over_18_weeks", CANNOCK, T, T): (0, 1, 0, "APPORTIONED"),
+    ("slt_waiting_over_18_weeks", STAFFORD, T, T): (2 / 3, 2 / 3, 100, "APPORTIONED"),
+    # CAMHS in period: M1, M2 (MPFT 04Y), T1, T3, T4 (NSCHT 05G), T2 (NSCHT 05W, not county); M3 2024-06
+    ("camhs_referrals", COUNTY, T, T): (5, None, 5, "DIRECT"),
+    ("camhs_referrals", COUNTY, "PROVIDER", "MPFT"): (2, None, 2, "DIRECT"),
+    ("camhs_referrals", COUNTY, "PROVIDER", "NSCHT"): (3, None, 3, "DIRECT"),
+    ("camhs_referrals", COUNTY, "SERVICE_LINE", "CORE_CAMHS"): (3, None, 3, "DIRECT"),
+    ("camhs_referrals", COUNTY, "SERVICE_LINE", "AUTISM_ASSESSMENT"): (1, None, 1, "DIRECT"),
+    ("camhs_referrals", COUNTY, "SERVICE_LINE", "GETTING_ADVICE"): (1, None, 1, "DIRECT"),
+    ("camhs_referrals", COUNTY, "SERVICE_LINE", "MHST"): (0, None, 0, "DIRECT"),
+    ("camhs_referrals", "05W", T, T): (1, None, 1, "DIRECT"),
+    ("camhs_referrals", NEWCASTLE, T, T): (2.25, None, 2.25, "APPORTIONED"),       # 3 x 3/4
+    ("camhs_referrals", STAFFORD, T, T): (2 / 3, None, 2 / 3, "APPORTIONED"),     # 05W 1 x 2/3
+    # first contacts in period: M1 20 days (04Y), M3 92 (05V), T1 10 (05G), T3 30 (05G)
+    ("camhs_median_wait_first_contact", COUNTY, T, T): (None, 4, 25, "DIRECT"),    # 10 20 30 92
+    ("camhs_median_wait_first_contact", COUNTY, "PROVIDER", "MPFT"): (None, 2, 56, "DIRECT"),   # 20 92
+    ("camhs_median_wait_first_contact", COUNTY, "PROVIDER", "NSCHT"): (None, 2, 20, "DIRECT"),  # 10 30
+    ("camhs_median_wait_first_contact", "05G", T, T): (None, 2, 20, "DIRECT"),
+    ("camhs_median_wait_first_contact", "05W", T, T): (None, 0, None, "DIRECT"),
+    # still waiting: M2 180 days (04Y, AUTISM_ASSESSMENT), T2 91 days (05W, MHST)
+    ("camhs_median_wait_still_waiting", COUNTY, T, T): (None, 1, 180, "DIRECT"),
+    ("camhs_median_wait_still_waiting", COUNTY, "PROVIDER", "MPFT"): (None, 1, 180, "DIRECT"),
+    ("camhs_median_wait_still_waiting", COUNTY, "PROVIDER", "NSCHT"): (None, 0, None, "DIRECT"),
+    ("camhs_median_wait_still_waiting", COUNTY, "SERVICE_LINE", "AUTISM_ASSESSMENT"): (None, 1, 180, "DIRECT"),
+    ("camhs_median_wait_still_waiting", COUNTY, "SERVICE_LINE", "MHST"): (None, 0, None, "DIRECT"),
+    ("camhs_median_wait_still_waiting", "05W", T, T): (None, 1, 91, "DIRECT"),
+    # treatment starts in period: M1 61 days (04Y), M3 183 (05V), T1 61 (05G)
+    ("camhs_treatment_18_weeks", COUNTY, T, T): (2, 3, 200 / 3, "DIRECT"),
+    ("camhs_treatment_18_weeks", COUNTY, "PROVIDER", "MPFT"): (1, 2, 50, "DIRECT"),
+    ("camhs_treatment_18_weeks", COUNTY, "PROVIDER", "NSCHT"): (1, 1, 100, "DIRECT"),
+    ("camhs_treatment_18_weeks", CANNOCK, T, T): (1, 1, 100, "APPORTIONED"),
+    ("camhs_treatment_18_weeks", NEWCASTLE, T, T): (0.75, 0.75, 100, "APPORTIONED"),
+    ("camhs_treatment_18_weeks", STAFFORD, T, T): (0, 1, 0, "APPORTIONED"),        # 05V M3
+    # LD register aged 14-25, county residents: Ben 17 (check 2025-01-15), Jack 24 (2024-06-30); Gus is 3
+    ("ld_health_check_uptake", COUNTY, T, T): (1, 2, 50, "DIRECT"),
+    ("ld_health_check_uptake", NEWCASTLE, T, T): (1, 2, 50, "DIRECT"),
+    # cohort (11): EHCP Amy Ben Cara Ola; SEN_SUPPORT Dan Rae; EAPDR Finn; EARLY_YEARS_MARKER Gus K20;
+    # HEALTH_IDENTIFIED Jack Kim. Out: Pat (26), Eve and K21 (Stoke), Leo (no residence).
+    ("cohort_size", COUNTY, T, T): (11, None, 11, "DIRECT"),
+    ("cohort_size", COUNTY, "SEN_STATUS", "EHCP"): (4, None, 4, "DIRECT"),
+    ("cohort_size", COUNTY, "SEN_STATUS", "SEN_SUPPORT"): (2, None, 2, "DIRECT"),
+    ("cohort_size", COUNTY, "SEN_STATUS", "EAPDR"): (1, None, 1, "DIRECT"),
+    ("cohort_size", COUNTY, "SEN_STATUS", "EARLY_YEARS_MARKER"): (2, None, 2, "DIRECT"),
+    ("cohort_size", COUNTY, "SEN_STATUS", "HEALTH_IDENTIFIED"): (2, None, 2, "DIRECT"),
+    ("cohort_size", CANNOCK, T, T): (5, None, 5, "DIRECT"),                        # Amy Rae Finn K20 Kim
+    ("cohort_size", NEWCASTLE, T, T): (4, None, 4, "DIRECT"),                      # Ben Ola Gus Jack
+    ("cohort_size", STAFFORD, T, T): (2, None, 2, "DIRECT"),                       # Cara Dan
+    # RA flags: Amy (F01), Jack (F10: NSCHT active, MPFT's entered-in-error ignored); Kim inactive
+    ("ra_flag_coverage", COUNTY, T, T): (2, 11, 200 / 11, "DIRECT"),
+    ("ra_flag_coverage", COUNTY, "SEN_STATUS", "EHCP"): (1, 4, 25, "DIRECT"),
+    ("ra_flag_coverage", COUNTY, "SEN_STATUS", "SEN_SUPPORT"): (0, 2, 0, "DIRECT"),
+    ("ra_flag_coverage", COUNTY, "SEN_STATUS", "EAPDR"): (0, 1, 0, "DIRECT"),
+    ("ra_flag_coverage", COUNTY, "SEN_STATUS", "EARLY_YEARS_MARKER"): (0, 2, 0, "DIRECT"),
+    ("ra_flag_coverage", COUNTY, "SEN_STATUS", "HEALTH_IDENTIFIED"): (1, 2, 50, "DIRECT"),
+    # EHCP holders linked to a GP registration: Amy, Cara (NHS number), Ben (dob, sex, postcode); not Ola
+    ("cohort_health_linkage_rate", COUNTY, T, T): (3, 4, 75, "DIRECT"),
+    ("cohort_health_linkage_rate", NEWCASTLE, T, T): (1, 2, 50, "DIRECT"),
+}
+
+DIRECT_COUNTS_SUMMING_TO_COUNTY = ["ehcp_count", "eapdr_requests", "cohort_size"]
+
+
+def _close(actual, expected) -> bool:
+    if expected is None or actual is None:
+        return actual is expected
+    return actual == pytest.approx(expected)
+
+
+def test_every_kpi_of_the_catalogue_is_asserted(warehouse):
+    with duckdb.connect(str(warehouse)) as con:
+        catalogue = {r[0] for r in con.execute("select kpi_id from marts.kpi_catalogue").fetchall()}
+    assert catalogue == {key[0] for key in EXPECTED}
+    assert len(catalogue) == 32
+
+
+def test_kpi_values(kpis):
+    wrong = {
+        key: (kpis.get(key), expected)
+        for key, expected in EXPECTED.items()
+        if key not in kpis or not all(_close(a, e) for a, e in zip(kpis[key], expected))
+    }
+    assert not wrong, "\n".join(f"{k}: got {got}, expected {exp}" for k, (got, exp) in wrong.items())
+
+
+def test_county_rows_are_exactly_the_expected_ones(kpis):
+    """At COUNTY every KPI has exactly the rows listed above: no extra breakdown values."""
+    published = {key for key in kpis if key[1] == COUNTY}
+    assert published == {key for key in EXPECTED if key[1] == COUNTY}
+
+
+def test_every_geography_has_every_breakdown_value(warehouse):
+    """Each KPI publishes the same breakdown cells at every geography of its levels."""
+    with duckdb.connect(str(warehouse)) as con:
+        rows = con.execute("""
+            select kpi_id, geography_level, count(distinct geography_code), count(*),
+                   count(distinct breakdown || '=' || breakdown_value)
+            from marts.kpi_values group by kpi_id, geography_level
+        """).fetchall()
+    cells = {}
+    for kpi_id, level, geographies, n_rows, n_cells in rows:
+        assert geographies == {"COUNTY": 1, "DISTRICT": 8, "SUB_ICB": 6}[level]
+        assert n_rows == geographies * n_cells
+        cells.setdefault(kpi_id, set()).add(n_cells)
+    assert all(len(sizes) == 1 for sizes in cells.values())
+    levels = {}
+    for kpi_id, level, *_ in rows:
+        levels.setdefault(kpi_id, set()).add(level)
+    assert levels["ehcna_requests"] == {"COUNTY"}
+    assert levels["camhs_median_wait_first_contact"] == {"COUNTY", "SUB_ICB"}
+    assert levels["slt_waiting"] == {"COUNTY", "SUB_ICB", "DISTRICT"}
+    assert levels["ehcp_count"] == {"COUNTY", "DISTRICT"}
+
+
+def test_district_counts_sum_to_county(kpis):
+    for kpi_id in DIRECT_COUNTS_SUMMING_TO_COUNTY:
+        county = {k[2:]: v[0] for k, v in kpis.items() if k[0] == kpi_id and k[1] == COUNTY}
+        for cell, count in county.items():
+            districts = sum(v[0] for k, v in kpis.items()
+                            if k[0] == kpi_id and k[1].startswith("E07") and k[2:] == cell)
+            assert districts == count, (kpi_id, cell)
+    # census KPIs count every pupil at COUNTY but leave pupils living outside the county out of
+    # the districts: Eve (Stoke-on-Trent) is the one SEN support pupil missing from the districts
+    districts = sum(v[0] for k, v in kpis.items()
+                    if k[0] == "sen_support_count" and k[1].startswith("E07") and k[2] == T)
+    assert districts == kpis[("sen_support_count", COUNTY, T, T)][0] - 1
+
+
+def test_kpi_rows_carry_period_and_lineage(warehouse):
+    with duckdb.connect(str(warehouse)) as con:
+        flow = con.execute("select distinct period_start, period_end, refreshed_at from marts.kpi_values"
+                           " where kpi_id = 'ehcna_requests'").fetchall()
+        stock = con.execute("select distinct period_start from marts.kpi_values where kpi_id = 'ehcp_count'").fetchall()
+        lineage = con.execute("select distinct source_extracts, suppressed from marts.kpi_values"
+                              " where kpi_id = 'ehcp_count'").fetchall()
+    assert [(str(a), str(b), str(c)) for a, b, c in flow] == [("2024-08-01", "2025-07-31", "2025-08-05 06:00:00")]
+    assert [str(r[0]) for r in stock] == ["2025-07-31"]
+    assert lineage == [(
+        "council/early_years_entitlements/2025-06-01; council/ehcp_caseload/2025-07-31; "
+        "council/school_census/2025-05-15; icb/gp_registered_population/2025-07-31; icb/lsoa_lookup/2025-01-01",
+        False,
+    )]
+
+
+def test_crosswalk(warehouse):
+    with duckdb.connect(str(warehouse)) as con:
+        rows = con.execute("select sub_icb_code, lad_code, weight, population, sub_icb_population"
+                           " from marts.sub_icb_district_crosswalk").fetchall()
+    got = {(s, lad): (w, p, sp) for s, lad, w, p, sp in rows}
+    assert set(got) == {("04Y", CANNOCK), ("05G", NEWCASTLE), ("05G", "OUTSIDE_ICB"), ("05V", STAFFORD),
+                        ("05W", STAFFORD), ("05W", "E06000021")}
+    assert got[("05G", NEWCASTLE)] == (0.75, 3, 4)
+    assert got[("05G", "OUTSIDE_ICB")] == (0.25, 1, 4)   # N17 lives in Shropshire
+    assert got[("05W", "E06000021")][1:] == (1, 3)       # N16 lives in Stoke-on-Trent
+    assert got[("04Y", CANNOCK)] == (1.0, 2, 2)          # N18 (no LSOA) is left out
+
+
+def test_linkage_summary(warehouse):
+    with duckdb.connect(str(warehouse)) as con:
+        got = dict(((t, r), n) for t, r, n in con.execute(
+            "select identifier_type, link_rule, key_count from intermediate.int_linkage_summary").fetchall())
+    assert got == {
+        ("la_child_id", "self"): 9,                 # C01 C02 C03 C04 C08 C13 C14 C15 C16
+        ("upn", "la_child_id"): 3,                  # U01 U02 U04
+        ("upn", "la_child_id_ambiguous"): 1,        # U13 seen with C13 and C14
+        ("upn", "self"): 4,                         # U05 U06 U22 U23
+        ("child_id", "la_child_id"): 1,             # K08
+        ("child_id", "la_child_id_ambiguous"): 0,
+        ("child_id", "demographic"): 1,             # K23 -> Rae's census record
+        ("child_id", "demographic_ambiguous"): 0,
+        ("child_id", "self"): 4,                    # K07 K09 K20 K21
+        ("nhs_number", "nhs_number"): 2,            # N01 N03
+        ("nhs_number", "nhs_number_ambiguous"): 1,  # N14 on Pat's and Sam's plans
+        ("nhs_number", "demographic"): 2,           # N02 -> Ben, N07 -> Gus
+        ("nhs_number", "demographic_ambiguous"): 2,  # twins N09a N09b share Ivy's key
+        ("nhs_number", "self"): 6,                  # N10 N11 N12 N16 N17 N18
+        ("council_person", "health_linked"): 4,     # Amy Cara Ben Gus
+        ("council_person", "no_health_link"): 13,
+    }
+
+
+def test_cohort_rows(warehouse):
+    def pid(identifier_type: str, label: str) -> str:
+        return hashlib.md5(f"{identifier_type}:{pseudo(label)}".encode()).hexdigest()
+
+    with duckdb.connect(str(warehouse)) as con:
+        cohort = {r[0]: r[1:] for r in con.execute("""
+            select person_id, sen_status, age_band, sex, residence_district_code, registered_sub_icb_code,
+                   has_reasonable_adjustment_flag, reasonable_adjustment_impairments,
+                   reasonable_adjustment_adjustments, contributing_partners
+            from marts.mart_send_cohort""").fetchall()}
+    assert cohort == {
+        pid("la_child_id", "C01"): ("EHCP", "5-10", "F", CANNOCK, "04Y", True, "AUTISM|COMMUNICATION", "ENVIRONMENT", "council|icb|mpft"),
+        pid("la_child_id", "C02"): ("EHCP", "16-19", "M", NEWCASTLE, "05G", False, None, None, "council|icb|nscht"),
+        pid("la_child_id", "C03"): ("EHCP", "11-15", "F", STAFFORD, "05V", False, None, None, "council|icb|mpft"),
+        pid("la_child_id", "C15"): ("EHCP", "16-19", "M", NEWCASTLE, None, False, None, None, "council"),
+        pid("la_child_id", "C04"): ("SEN_SUPPORT", "11-15", "M", STAFFORD, None, False, None, None, "council"),
+        pid("upn", "U23"): ("SEN_SUPPORT", "0-4", "F", CANNOCK, None, False, None, None, "council"),
+        pid("upn", "U06"): ("EAPDR", "5-10", "M", CANNOCK, None, False, None, None, "council"),
+        pid("child_id", "K07"): ("EARLY_YEARS_MARKER", "0-4", "M", NEWCASTLE, "05G", False, None, None, "council|icb|mpft"),
+        pid("child_id", "K20"): ("EARLY_YEARS_MARKER", "0-4", "F", CANNOCK, None, False, None, None, "council"),
+        pid("nhs_number", "N10"): ("HEALTH_IDENTIFIED", "20-25", "M", NEWCASTLE, "05G", True, "LEARNING_DISABILITY", "APPOINTMENT|CARER_SUPPORT", "icb|mpft|nscht"),
+        pid("nhs_number", "N11"): ("HEALTH_IDENTIFIED", "11-15", "F", CANNOCK, "04Y", False, None, None, "icb|mpft"),
+    }
+
+
+def test_marts_hold_no_dates_of_birth_or_pseudonyms(warehouse):
+    with duckdb.connect(str(warehouse)) as con:
+        columns = con.execute("select table_name, column_name from information_schema.columns"
+                              " where table_schema = 'marts'").fetchall()
+        assert {t for t, _ in columns} >= {"mart_send_cohort", "kpi_values", "sub_icb_district_crosswalk"}
+        for table, column in columns:
+            values = {str(v[0]) for v in con.execute(
+                f'select distinct cast("{column}" as varchar) from marts."{table}"').fetchall() if v[0] is not None}
+            assert not values & DATES_OF_BIRTH, (table, column)
+            assert not any(p in v for v in values for p in PSEUDONYMS), (table, column)

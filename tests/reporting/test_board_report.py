@@ -1,0 +1,47 @@
+"""The governance board report: readable, accessible, and free of identifiers."""
+import re
+
+from expectations.runner import validate
+from reporting.board_report import build_report
+
+NHS_LIKE = "943 476 5919"  # shaped like an NHS number: must never reach the report
+HELD_BACK = "The mpft speech and language therapy file was rejected: a required column is missing."
+
+
+def validate_kpis(con, run_id):
+    return validate(con, "kpi_values", run_id=run_id, asset_key="kpi_values")
+
+
+def test_first_refresh_held_back_before_the_marts_exist(con, tmp_path, reporting_date):
+    path = build_report(con, tmp_path / "reports", reporting_date, published=False, reasons=[HELD_BACK])
+    html = path.read_text()
+    assert path.name == "data-quality-2025-07-31.html"
+    assert '<html lang="en-GB">' in html
+    assert "Held back" in html and HELD_BACK in html
+    assert "first refresh with recorded checks" in html
+    assert "<img" not in html
+    assert "required column referral_date is missing" in html  # the rejected file and why
+    assert "ehcp start date: a required value is empty (10 rows)" in html
+    assert "not received" in html and "out of date" in html  # missing extracts; SLT data 122 days old
+
+
+def test_report_with_history_shows_trends_changes_and_no_identifiers(con, kpi_mart, tmp_path, reporting_date):
+    kpi_mart()
+    validate_kpis(con, "run-1")
+    kpi_mart(breakdown_value=NHS_LIKE)
+    validate_kpis(con, "run-2")
+    html = build_report(con, tmp_path, reporting_date, published=True, reasons=[]).read_text()
+
+    assert "Published" in html
+    images = re.findall(r"<img [^>]*>", html)
+    assert len(images) == 2
+    assert all(re.search(r'alt="[^"]{20,}"', img) for img in images)
+    assert "Newly failing" in html and "looks like an NHS number" in html
+    assert "90.0%" in html  # linkage rate from the KPI table
+    assert NHS_LIKE not in html and NHS_LIKE.replace(" ", "") not in html
+
+
+def test_tables_have_header_scopes(con, tmp_path, reporting_date):
+    html = build_report(con, tmp_path, reporting_date, published=False, reasons=[HELD_BACK]).read_text()
+    assert re.findall(r"<th>", html) == []
+    assert '<th scope="col">' in html and '<th scope="row">' in html

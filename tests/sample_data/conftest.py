@@ -1,0 +1,47 @@
+"""Shared generated drops: a small one for shape and validity, a county-scale one for
+calibration. Each is generated once per test session."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sample_data.generator import generate_drop
+
+AS_AT = date(2025, 7, 31)
+STAMP = f"{AS_AT:%Y%m%d}"
+
+
+class Drop:
+    """A generated drop folder and readers for its extracts (all values as text)."""
+
+    as_at = AS_AT
+    stamp = STAMP
+
+    def __init__(self, root: Path, paths: list[Path]):
+        self.root, self.paths = root, paths
+
+    def path(self, partner: str, extract: str) -> Path:
+        ext = "xlsx" if partner == "nscht" else "csv"
+        return self.root / partner / f"{extract}_{STAMP}.{ext}"
+
+    def csv(self, partner: str, extract: str) -> pd.DataFrame:
+        return pd.read_csv(self.path(partner, extract), dtype=str, keep_default_na=False,
+                           na_values=[""])
+
+    def xlsx(self, extract: str) -> pd.DataFrame:
+        return pd.read_excel(self.path("nscht", extract), dtype=object)
+
+
+@pytest.fixture(scope="session")
+def small_drop(tmp_path_factory) -> Drop:
+    root = tmp_path_factory.mktemp("small_drop")
+    return Drop(root, generate_drop(root, as_at=AS_AT, scale=0.02, seed=7))
+
+
+@pytest.fixture(scope="session")
+def county_drop(tmp_path_factory) -> Drop:
+    root = tmp_path_factory.mktemp("county_drop")
+    return Drop(root, generate_drop(root, as_at=AS_AT, scale=1.0, seed=42))

@@ -1,0 +1,105 @@
+"""The drop holds exactly the specification's files, names and headers."""
+from __future__ import annotations
+
+import csv
+import re
+from datetime import datetime
+
+from openpyxl import load_workbook
+
+CSV_HEADERS = {
+    ("council", "ehcp_caseload"): [
+        "la_child_id", "nhs_number", "upn", "date_of_birth", "sex", "ethnicity", "postcode",
+        "lsoa_code", "ehcp_start_date", "ehcp_end_date", "ehcp_status", "cease_reason",
+        "primary_need", "secondary_need", "placement_type", "placement_urn", "social_care_status"],
+    ("council", "ehcna_requests"): [
+        "request_id", "la_child_id", "request_date", "requester", "decision_to_assess",
+        "decision_date", "assessment_outcome", "assessment_outcome_date", "final_plan_issued_date",
+        "exception_applies", "mediation", "tribunal_appeal"],
+    ("council", "school_census"): [
+        "upn", "la_child_id", "census_date", "school_urn", "school_type", "year_group",
+        "date_of_birth", "sex", "ethnicity", "postcode", "lsoa_code", "sen_provision",
+        "primary_need", "fsm_eligible", "sessions_possible", "sessions_missed", "suspensions",
+        "permanent_exclusion"],
+    ("council", "eapdr_requests"): [
+        "request_id", "upn", "la_child_id", "hub_district", "request_date", "support_type",
+        "status", "outcome"],
+    ("council", "early_years_entitlements"): [
+        "child_id", "la_child_id", "date_of_birth", "sex", "term", "entitlement", "send_marker",
+        "send_marker_source", "hours_taken", "postcode", "lsoa_code"],
+    ("council", "post16_activity"): [
+        "la_child_id", "upn", "date_of_birth", "sen_status", "activity", "activity_month"],
+    ("icb", "gp_registered_population"): [
+        "nhs_number", "date_of_birth", "sex", "postcode", "lsoa_code", "practice_code",
+        "registration_date", "learning_disability_register", "autism_diagnosis",
+        "annual_health_check_date"],
+    ("icb", "gp_practices"): ["practice_code", "practice_name", "sub_icb_code", "postcode", "lsoa_code"],
+    ("icb", "lsoa_lookup"): [
+        "lsoa_code", "lsoa_name", "lad_code", "lad_name", "sub_icb_code", "sub_icb_name"],
+    ("mpft", "slt_referrals"): [
+        "referral_id", "nhs_number", "date_of_birth", "referral_date", "referral_source",
+        "sub_icb_code", "first_assessment_date", "discharge_date"],
+    ("mpft", "camhs_referrals"): [
+        "referral_id", "nhs_number", "date_of_birth", "referral_date", "service_line",
+        "sub_icb_code", "first_contact_date", "second_contact_date", "treatment_start_date",
+        "closed_date"],
+    ("mpft", "reasonable_adjustment_flags"): [
+        "flag_id", "nhs_number", "status", "recorded_date", "last_reviewed_date", "impairments",
+        "adjustments"],
+    ("mpft", "epr_send_markers"): ["nhs_number", "marker_date", "marker_source"],
+}
+XLSX_HEADERS = {
+    "camhs_referrals": [
+        "Referral ID", "NHS Number", "Date of Birth", "Referral Received Date", "Service Line",
+        "Sub-ICB Code", "First Contact Date", "Second Contact Date", "Treatment Start Date",
+        "Closed Date"],
+    "reasonable_adjustment_flags": [
+        "Flag ID", "NHS Number", "Status", "Recorded Date", "Last Reviewed Date", "Impairments",
+        "Adjustments"],
+}
+
+
+def test_exactly_the_fifteen_files_are_written_and_returned(small_drop):
+    stamp = small_drop.stamp
+    assert stamp == "20250731"
+    expected = {f"{partner}/{name}_{stamp}.csv" for partner, name in CSV_HEADERS}
+    expected |= {f"nscht/{name}_{stamp}.xlsx" for name in XLSX_HEADERS}
+    written = {str(p.relative_to(small_drop.root)) for p in small_drop.root.rglob("*") if p.is_file()}
+    assert written == expected
+    assert {str(p.relative_to(small_drop.root)) for p in small_drop.paths} == expected
+    assert len(small_drop.paths) == 15
+
+
+def test_csv_headers_are_the_spec_columns_in_order(small_drop):
+    for (partner, name), columns in CSV_HEADERS.items():
+        raw = small_drop.path(partner, name).read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf")
+        assert raw.decode("utf-8").split("\n", 1)[0] == ",".join(columns), name
+
+
+def test_every_csv_has_rows_of_the_header_width(small_drop):
+    for (partner, name), columns in CSV_HEADERS.items():
+        with small_drop.path(partner, name).open(newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))[1:]
+        assert rows, f"{partner}/{name} is empty"
+        assert {len(r) for r in rows} == {len(columns)}, name
+
+
+def test_xlsx_has_one_sheet_human_headers_and_both_date_forms(small_drop):
+    for name, headers in XLSX_HEADERS.items():
+        book = load_workbook(small_drop.path("nscht", name), read_only=True)
+        assert len(book.sheetnames) == 1
+        rows = list(book.active.iter_rows(values_only=True))
+        assert list(rows[0]) == headers
+        assert len(rows) > 1
+        assert {len(row) for row in rows} == {len(headers)}, f"{name}: rows cut short (sheet not sized)"
+        values = [v for row in rows[1:] for v in row]
+        assert any(isinstance(v, datetime) for v in values), f"{name}: no Excel dates"
+        text_dates = [v for v in values if isinstance(v, str) and re.fullmatch(r"\d\d/\d\d/\d{4}", v)]
+        assert text_dates, f"{name}: no DD/MM/YYYY text dates"
+        assert all(datetime.strptime(v, "%d/%m/%Y") for v in text_dates)
+
+
+def test_iso_dates_in_csv(small_drop):
+    frame = small_drop.csv("council", "ehcp_caseload")
+    assert frame["date_of_birth"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()

@@ -1,0 +1,236 @@
+"""Every row is in scope and clean: the warehouse would quarantine nothing but the
+deliberately mistyped NHS numbers."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+SEX = {"M", "F", "U"}
+YES_NO = {"Y", "N"}
+NEEDS = {"SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA"}
+ETHNICITY = {"WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN",
+             "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"}
+SUB_ICBS = {"04Y", "05D", "05G", "05Q", "05V", "05W"}
+DISTRICTS = {f"E0700019{d}" for d in range(2, 10)}
+SERVICE_LINES = {"CORE_CAMHS", "MHST", "GETTING_ADVICE", "AUTISM_ASSESSMENT"}
+FLAG_STATUS = {"active", "inactive", "entered-in-error"}
+IMPAIRMENTS = {"LEARNING_DISABILITY", "AUTISM", "NEURODIVERGENCE_OTHER", "MENTAL_HEALTH",
+               "SENSORY_HEARING", "SENSORY_VISION", "PHYSICAL_MOBILITY", "COMMUNICATION",
+               "LONG_TERM_CONDITION", "OTHER"}
+ADJUSTMENTS = {"COMMUNICATION_SUPPORT", "ENVIRONMENT", "APPOINTMENT", "CARER_SUPPORT", "ACCESS",
+               "INFORMATION_FORMAT", "OTHER"}
+
+CODES = {
+    ("council", "ehcp_caseload"): {
+        "sex": SEX, "ethnicity": ETHNICITY, "ehcp_status": {"ACTIVE", "CEASED"},
+        "cease_reason": {"NO_LONGER_ENGAGING", "MOVED_LA", "HIGHER_EDUCATION", "EMPLOYMENT",
+                         "NEEDS_MET", "OTHER"},
+        "primary_need": NEEDS, "secondary_need": NEEDS,
+        "placement_type": {"MAINSTREAM", "RESOURCED_PROVISION", "SPECIAL_STATE", "SPECIAL_INDEPENDENT",
+                           "AP_PRU", "FE_COLLEGE", "EARLY_YEARS", "HOME_EDUCATED", "NEET", "OTHER"},
+        "social_care_status": {"NONE", "CIN", "CP", "CLA"}},
+    ("council", "ehcna_requests"): {
+        "requester": {"PARENT", "SCHOOL", "YOUNG_PERSON", "HEALTH", "OTHER"},
+        "decision_to_assess": {"YES", "NO", "PENDING"},
+        "assessment_outcome": {"ISSUE", "NO_ISSUE", "PENDING", "WITHDRAWN"},
+        "exception_applies": YES_NO, "mediation": YES_NO, "tribunal_appeal": YES_NO},
+    ("council", "school_census"): {
+        "school_type": {"PRIMARY", "SECONDARY", "SPECIAL", "AP_PRU", "ALL_THROUGH"},
+        "year_group": {"N1", "N2", "R"} | {str(y) for y in range(1, 15)},
+        "sex": SEX, "ethnicity": ETHNICITY, "sen_provision": {"E", "K", "N"}, "primary_need": NEEDS,
+        "fsm_eligible": YES_NO, "permanent_exclusion": YES_NO},
+    ("council", "eapdr_requests"): {
+        "hub_district": DISTRICTS,
+        "support_type": {"SEDIS", "EDUCATIONAL_PSYCHOLOGY", "SPECIALIST_TEACHING", "AUTISM_INCLUSION",
+                         "OTHER"},
+        "status": {"OPEN", "CLOSED"},
+        "outcome": {"NEEDS_MET_IN_SETTING", "ESCALATED_TO_EHCNA", "WITHDRAWN"}},
+    ("council", "early_years_entitlements"): {
+        "sex": SEX, "entitlement": {"THINK2", "WP_UNDER3", "UNIVERSAL_3_4", "WP_3_4"},
+        "send_marker": YES_NO, "send_marker_source": {"SENIF", "DAF", "OTHER"}},
+    ("council", "post16_activity"): {
+        "sen_status": {"EHCP", "SEN_SUPPORT", "NONE"}, "activity": {"EET", "NEET", "NOT_KNOWN"}},
+    ("icb", "gp_registered_population"): {
+        "sex": SEX, "learning_disability_register": YES_NO, "autism_diagnosis": YES_NO},
+    ("icb", "gp_practices"): {"sub_icb_code": SUB_ICBS},
+    ("mpft", "slt_referrals"): {
+        "referral_source": {"HEALTH_VISITOR", "EARLY_YEARS", "SCHOOL", "PAEDIATRICS", "SELF", "OTHER"},
+        "sub_icb_code": SUB_ICBS},
+    ("mpft", "camhs_referrals"): {"service_line": SERVICE_LINES, "sub_icb_code": SUB_ICBS},
+    ("mpft", "reasonable_adjustment_flags"): {"status": FLAG_STATUS},
+    ("mpft", "epr_send_markers"): {"marker_source": {"EHCP_NOTIFIED", "CLINICIAN", "SCHOOL_NURSE"}},
+}
+KEYS = {
+    ("council", "ehcp_caseload"): ["la_child_id", "ehcp_start_date"],
+    ("council", "ehcna_requests"): ["request_id"],
+    ("council", "school_census"): ["upn"],
+    ("council", "eapdr_requests"): ["request_id"],
+    ("council", "early_years_entitlements"): ["child_id", "term", "entitlement"],
+    ("council", "post16_activity"): ["la_child_id", "activity_month"],
+    ("icb", "gp_registered_population"): ["nhs_number"],
+    ("icb", "gp_practices"): ["practice_code"],
+    ("icb", "lsoa_lookup"): ["lsoa_code"],
+    ("mpft", "slt_referrals"): ["referral_id"],
+    ("mpft", "camhs_referrals"): ["referral_id"],
+    ("mpft", "reasonable_adjustment_flags"): ["flag_id"],
+    ("mpft", "epr_send_markers"): ["nhs_number", "marker_source", "marker_date"],
+}
+NSCHT_COLUMNS = {
+    "camhs_referrals": ["referral_id", "nhs_number", "date_of_birth", "referral_date", "service_line",
+                        "sub_icb_code", "first_contact_date", "second_contact_date",
+                        "treatment_start_date", "closed_date"],
+    "reasonable_adjustment_flags": ["flag_id", "nhs_number", "status", "recorded_date",
+                                    "last_reviewed_date", "impairments", "adjustments"],
+}
+DATE_COLUMNS = {"date_of_birth", "census_date", "marker_date"}
+
+
+def nhs_valid(number: str) -> bool:
+    digits = number.replace(" ", "")
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    check = 11 - sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1))) % 11
+    return check != 10 and (0 if check == 11 else check) == int(digits[9])
+
+
+def all_tables(drop) -> dict[tuple[str, str], pd.DataFrame]:
+    tables = {key: drop.csv(*key) for key in KEYS}
+    for name, columns in NSCHT_COLUMNS.items():
+        frame = drop.xlsx(name)
+        frame.columns = columns
+        for column in columns:
+            if column.endswith("_date") or column in DATE_COLUMNS:
+                frame[column] = frame[column].map(_excel_date)
+            else:
+                frame[column] = frame[column].astype("string")
+        tables[("nscht", name)] = frame
+    return tables
+
+
+def _excel_date(value) -> str | None:
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, str):
+        return pd.to_datetime(value, format="%d/%m/%Y").date().isoformat()
+    return pd.Timestamp(value).date().isoformat()
+
+
+@pytest.fixture(scope="module")
+def tables(small_drop):
+    return all_tables(small_drop)
+
+
+def test_codes_come_from_the_spec_lists(tables):
+    for key, columns in CODES.items():
+        for column, allowed in columns.items():
+            values = set(tables[key][column].dropna())
+            assert values <= allowed, f"{key} {column}: {values - allowed}"
+    for partner in ("mpft", "nscht"):
+        flags = tables[(partner, "reasonable_adjustment_flags")]
+        assert set(flags.status) <= FLAG_STATUS
+        assert set(flags.impairments.str.split("|").explode()) <= IMPAIRMENTS
+        assert set(flags.adjustments.str.split("|").explode()) <= ADJUSTMENTS
+        assert set(tables[(partner, "camhs_referrals")].service_line) <= SERVICE_LINES
+
+
+def test_keys_are_unique(tables):
+    for key, columns in KEYS.items():
+        assert not tables[key].duplicated(columns).any(), key
+    for name, key in (("camhs_referrals", "referral_id"), ("reasonable_adjustment_flags", "flag_id")):
+        assert tables[("nscht", name)][key].is_unique
+
+
+def test_people_are_aged_0_to_25_and_nothing_is_dated_after_as_at(tables, small_drop):
+    as_at = pd.Timestamp(small_drop.as_at)
+    for key, frame in tables.items():
+        for column in frame.columns:
+            if column.endswith("_date") or column in DATE_COLUMNS:
+                dates = pd.to_datetime(frame[column].dropna(), format="%Y-%m-%d")
+                assert (dates <= as_at).all(), f"{key} {column}"
+        if "date_of_birth" in frame:
+            dob = pd.to_datetime(frame["date_of_birth"], format="%Y-%m-%d")
+            before_birthday = (dob.dt.month * 100 + dob.dt.day) > as_at.month * 100 + as_at.day
+            age = as_at.year - dob.dt.year - before_birthday
+            assert age.between(0, 25).all(), key
+
+
+def test_identifier_and_geography_formats(tables):
+    lookup = set(tables[("icb", "lsoa_lookup")].lsoa_code)
+    assert len(lookup) == 697
+    practices = set(tables[("icb", "gp_practices")].practice_code)
+    assert len(practices) >= 100
+    for key, frame in tables.items():
+        if "lsoa_code" in frame:
+            assert frame.lsoa_code.isin(lookup).all(), key
+        if "postcode" in frame:
+            compact = frame.postcode.str.upper().str.replace(" ", "")
+            normal = compact.str[:-3] + " " + compact.str[-3:]
+            assert normal.str.fullmatch(r"(ST|WS|DE|B|WV|DY)\d{1,2} \d[A-Z]{2}").all(), key
+        if "upn" in frame:
+            assert frame.upn.dropna().str.fullmatch(r"[A-Z]\d{12}").all(), key
+        if "practice_code" in frame:
+            assert frame.practice_code.str.fullmatch(r"M83\d{3}").all()
+            assert frame.practice_code.isin(practices).all()
+    assert tables[("council", "ehcp_caseload")].la_child_id.str.fullmatch(r"SCC\d{8}").all()
+
+
+def test_nhs_numbers_are_valid_except_the_mistyped_few(tables):
+    for key in (("icb", "gp_registered_population"), ("mpft", "epr_send_markers")):
+        assert tables[key].nhs_number.map(nhs_valid).all(), key
+    recorded = pd.concat([tables[key].nhs_number.dropna() for key in tables
+                          if "nhs_number" in tables[key] and key[1] not in
+                          ("gp_registered_population", "epr_send_markers")])
+    invalid = (~recorded.map(nhs_valid)).mean()
+    assert 0 < invalid < 0.03
+
+
+def test_nulls_follow_the_record_state(tables):
+    plans = tables[("council", "ehcp_caseload")]
+    active = plans.ehcp_status == "ACTIVE"
+    assert (plans.ehcp_end_date.isna() == active).all()
+    assert (plans.cease_reason.isna() == active).all()
+    assert (plans.ehcp_start_date <= plans.ehcp_end_date.fillna("9999")).all()
+    assert (plans.date_of_birth <= plans.ehcp_start_date).all()
+
+    requests = tables[("council", "ehcna_requests")]
+    assert (requests.decision_date.isna() == (requests.decision_to_assess == "PENDING")).all()
+    assert (requests.assessment_outcome.notna() == (requests.decision_to_assess == "YES")).all()
+    issued = requests.assessment_outcome == "ISSUE"
+    assert (requests.final_plan_issued_date.notna() == issued).all()
+    assert (requests.final_plan_issued_date[issued] == requests.assessment_outcome_date[issued]).all()
+    assert (requests.request_date <= requests.decision_date.fillna("9999")).all()
+    assert (requests.decision_date.fillna("0") <= requests.assessment_outcome_date.fillna("9999")).all()
+
+    census = tables[("council", "school_census")]
+    assert (census.primary_need.isna() == (census.sen_provision == "N")).all()
+    assert (census.sessions_missed.astype(int) <= census.sessions_possible.astype(int)).all()
+    assert census.census_date.nunique() == 1
+
+    hubs = tables[("council", "eapdr_requests")]
+    assert (hubs.outcome.isna() == (hubs.status == "OPEN")).all()
+    early = tables[("council", "early_years_entitlements")]
+    assert (early.send_marker_source.isna() == (early.send_marker == "N")).all()
+
+    for partner in ("mpft", "nscht"):
+        camhs = tables[(partner, "camhs_referrals")]
+        assert (camhs.referral_date > camhs.date_of_birth).all()
+        assert (camhs.referral_date <= camhs.first_contact_date.fillna("9999")).all()
+        assert (camhs.first_contact_date.fillna("0") <= camhs.second_contact_date.fillna("9999")).all()
+        assert camhs.second_contact_date.isna().sum() <= camhs.treatment_start_date.isna().sum()
+        flags = tables[(partner, "reasonable_adjustment_flags")]
+        assert (flags.recorded_date <= flags.last_reviewed_date.fillna("9999")).all()
+
+    gp = tables[("icb", "gp_registered_population")]
+    assert (gp.date_of_birth <= gp.registration_date).all()
+
+
+def test_council_only_names_children_known_to_send_services(tables):
+    known = set()
+    for key in (("council", "ehcp_caseload"), ("council", "ehcna_requests"), ("council", "eapdr_requests")):
+        known |= set(tables[key].la_child_id)
+    early = tables[("council", "early_years_entitlements")]
+    known |= set(early.la_child_id.dropna())
+    assert early.la_child_id.notna().eq(early.send_marker.eq("Y") | early.la_child_id.isin(known)).all()
+    census = tables[("council", "school_census")]
+    assert set(census.la_child_id.dropna()) <= known
+    assert census.la_child_id[census.sen_provision == "E"].notna().all()
