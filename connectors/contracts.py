@@ -8,16 +8,20 @@ from pathlib import Path
 import yaml
 
 CONTRACTS_DIR = Path(__file__).parent / "contracts"
+# Reference data the project ships (``delivery: bundled`` contracts): <REFERENCE_DIR>/<partner>/.
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 
 # Column types a contract may use. Identifier-like types are pseudonymised at landing.
 COLUMN_TYPES = {
     "text", "code", "code_list", "date", "date_of_birth", "integer", "decimal",
     "month", "term", "nhs_number", "upn", "identifier", "postcode", "lsoa",
-    "practice_code",
+    "practice_code", "statistic",
 }
 PSEUDONYMISED_TYPES = {"nhs_number", "upn", "identifier", "postcode"}
 # How old an extract may be before it is reported stale, by cadence.
 CADENCE_MAX_AGE_DAYS = {"monthly": 45, "termly": 135, "yearly": 400}
+# Where an extract's files come from: the partners' drop folder, or the project's reference/ folder.
+DELIVERIES = ("drop", "bundled")
 MAX_AGE_YEARS = 25
 
 
@@ -54,6 +58,12 @@ class Contract:
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     format: str = "csv"
+    delivery: str = "drop"
+
+    @property
+    def bundled(self) -> bool:
+        """Published reference data shipped with the project, landed from ``reference/<partner>/``."""
+        return self.delivery == "bundled"
 
     @property
     def name(self) -> str:
@@ -107,10 +117,12 @@ def _load(path: Path, code_lists: dict[str, list[str]]) -> Contract:
         raise ContractError(path, f"key columns {missing_key} are not columns")
     if spec["cadence"] not in CADENCE_MAX_AGE_DAYS:
         raise ContractError(path, f"unknown cadence {spec['cadence']!r}")
+    if spec.get("delivery", "drop") not in DELIVERIES:
+        raise ContractError(path, f"unknown delivery {spec['delivery']!r}")
     return Contract(
         partner=path.parent.name, extract=path.stem, title=spec["title"],
         cadence=spec["cadence"], key=tuple(spec["key"]), columns=tuple(columns),
-        format=spec.get("format", "csv"),
+        format=spec.get("format", "csv"), delivery=spec.get("delivery", "drop"),
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from connectors.contracts import Contract, all_contracts
+from connectors.contracts import REFERENCE_DIR, Contract, all_contracts
 
 SOURCES_ENV = "SEND_WAREHOUSE_SOURCES"
 
@@ -50,6 +50,11 @@ def _parse_as_at(text: str) -> date | None:
         return None
 
 
+def delivery_folder(contract: Contract, drop: Path) -> Path:
+    """Where the extract's files are: the project's ``reference/`` for bundled published data, else the drop."""
+    return REFERENCE_DIR if contract.bundled else drop
+
+
 def deliveries_for(contract: Contract, drop: Path, today: date) -> list[Delivery]:
     """Files in the drop folder whose names start with the extract's name, oldest first."""
     folder = drop / contract.partner
@@ -77,7 +82,7 @@ def _delivery(contract: Contract, path: Path, today: date) -> Delivery:
 
 def unrecognised_files(drop: Path) -> list[Delivery]:
     """Files in the drop that no contract claims (unknown partner folder or extract name)."""
-    claimed = {(c.partner, c.extract) for c in all_contracts()}
+    claimed = {(c.partner, c.extract) for c in all_contracts() if not c.bundled}
     partners = {p for p, _ in claimed}
     stray = []
     for path in sorted(drop.rglob("*")):

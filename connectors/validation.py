@@ -116,6 +116,13 @@ def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[
         failing = (f"{v} not in ({codes})" if col.type == "code"
                    else f"not list_has_all([{codes}], string_split({v}, '|'))")
         add("CODE_NOT_IN_LIST", "quarantined", f"{present} and {failing}", "not one of the agreed codes")
+    elif col.type == "statistic":
+        # A published figure or a statistics symbol (x, c, z, ...): the text stays, staging reads
+        # a symbol as missing with its reason, never as zero.
+        symbols = ", ".join(f"'{c}'" for c in col.codes)
+        add("WRONG_TYPE", "quarantined", f"{present} and try_cast({v} as double) is null and {v} not in ({symbols})",
+            "neither a number nor one of the agreed statistics symbols")
+        add("VALUE_OUT_OF_RANGE", "quarantined", f"try_cast({v} as double) < 0", "negative value")
     elif col.type == "nhs_number":
         add("INVALID_NHS_NUMBER", "kept", f"{present} and not nhs_valid(replace({v}, ' ', ''))",
             "NHS number fails the modulus-11 check (row kept, identifier treated as missing)")

@@ -19,6 +19,7 @@ PARTNER_NAMES = {
     "icb": "NHS Staffordshire and Stoke-on-Trent ICB",
     "mpft": "Midlands Partnership University NHS FT",
     "nscht": "North Staffordshire Combined Healthcare NHS Trust",
+    "dfe": "Department for Education (published statistics)",
 }
 MART_NAMES = {
     "mart_send_cohort": "SEND cohort",

@@ -6,7 +6,9 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.contracts import Contract, all_contracts
-from connectors.drop import database_delivery, database_sources, deliveries_for, unrecognised_files
+from connectors.drop import (
+    database_delivery, database_sources, deliveries_for, delivery_folder, unrecognised_files,
+)
 from connectors.landing import land, prepare, record_unrecognised
 from connectors.status import delivery_problems, extract_status
 from orchestration.resources import DropFolder, Pseudonymiser, Warehouse
@@ -37,7 +39,7 @@ def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
         today = date.today()
         source = database_sources().get((contract.partner, contract.extract))
         deliveries = ([database_delivery(contract, source, today)] if source
-                      else deliveries_for(contract, Path(drop.path), today))
+                      else deliveries_for(contract, delivery_folder(contract, Path(drop.path)), today))
         with warehouse.connect() as con:
             prepare(con, pseudonymiser.key_bytes())
             for delivery in deliveries:

@@ -191,8 +191,9 @@ class Warehouse:
         return outcome
 
     def land_drop(self, today: date = TODAY) -> None:
-        """Every extract, the LSOA lookup first, then the files no contract claims."""
-        for c in sorted(all_contracts(), key=lambda c: c.name != "icb__lsoa_lookup"):
+        """Every partner extract, the LSOA lookup first, then the files no contract claims."""
+        partner_contracts = [c for c in all_contracts() if not c.bundled]
+        for c in sorted(partner_contracts, key=lambda c: c.name != "icb__lsoa_lookup"):
             self.land(c.name, today)
         for stray in unrecognised_files(self.drop):
             record_unrecognised(self.con, stray)
