@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := var/demo
 
-.PHONY: demo test ui venv clean
+.PHONY: demo test ui bench venv clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: venv
 ## The Dagster UI on the demo warehouse (http://127.0.0.1:3000).
 ui: venv
 	$(BIN)/send-warehouse ui --demo --drop $(DEMO)/drop --home $(DEMO)/home
+
+## What a refresh costs at scales 1 and 10 against direct DuckDB (benchmarks/README.md); takes minutes.
+bench: venv
+	$(BIN)/python -m benchmarks.run --scales 1 10
 
 clean:
 	rm -rf var dbt_project/target dbt_project/logs
