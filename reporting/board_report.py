@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from reporting import figures
+from reporting import benchmarks, figures
 from reporting.charts import failed_checks_chart, pass_rate_chart
 
 _TEMPLATES = Environment(
@@ -58,6 +58,8 @@ def build_report(
         changes=figures.changes(latest, previous),
         history=history,
         charts=charts,
+        comparisons=benchmarks.comparisons(con),
+        reconciliations=benchmarks.reconciliations(con),
     )
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / f"data-quality-{reporting_date}.html"

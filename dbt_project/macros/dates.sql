@@ -26,7 +26,11 @@
 
 {#- Age in whole years at the reporting date. -#}
 {% macro age_in_years(date_of_birth) -%}
-    {%- set on = reporting_date() -%}
+    {{ age_on(date_of_birth, reporting_date()) }}
+{%- endmacro %}
+
+{#- Age in whole years on a date (SQL date expression). -#}
+{% macro age_on(date_of_birth, on) -%}
     cast(
         extract(year from {{ on }}) - extract(year from {{ date_of_birth }})
         - case

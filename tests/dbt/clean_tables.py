@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from connectors.dfe_release import dfe_contracts
+
 CLEAN_COLUMNS: dict[str, list[str]] = {
     "council__ehcp_caseload": [
         "la_child_id_pseudo", "nhs_number_pseudo", "upn_pseudo", "date_of_birth", "sex", "ethnicity",
@@ -62,6 +64,8 @@ CLEAN_COLUMNS: dict[str, list[str]] = {
 }
 CLEAN_COLUMNS["nscht__camhs_referrals"] = CLEAN_COLUMNS["mpft__camhs_referrals"]
 CLEAN_COLUMNS["nscht__reasonable_adjustment_flags"] = CLEAN_COLUMNS["mpft__reasonable_adjustment_flags"]
+# The DfE release files: every column text, as landed (figures are numbers or symbols such as x).
+CLEAN_COLUMNS.update({c.name: [col.clean_name for col in c.columns] for c in dfe_contracts()})
 
 INTEGER_COLUMNS = {"sessions_possible", "sessions_missed", "suspensions"}
 
@@ -86,10 +90,11 @@ create table landing.files (
 """
 
 
-def build_warehouse(path: Path, files: list[dict], rows: dict[tuple[str, int], list[dict]]) -> None:
+def build_warehouse(path: Path, files: list[dict], rows: dict[tuple[str, int], list[dict]],
+                    without: tuple[str, ...] = ()) -> None:
     """Create landing.files (one row per entry of ``files``: file_id, partner, extract, as_at,
-    status) and every clean table; ``rows[(table, file_id)]`` are that file's clean rows
-    (columns not given are null)."""
+    status) and every clean table but those named in ``without``; ``rows[(table, file_id)]``
+    are that file's clean rows (columns not given are null)."""
     con = duckdb.connect(str(path))
     try:
         con.execute("create schema landing")
@@ -103,6 +108,8 @@ def build_warehouse(path: Path, files: list[dict], rows: dict[tuple[str, int], l
                  f"{f['extract']}_{f['as_at'].replace('-', '')}.csv", f["status"], f["as_at"]],
             )
         for table, columns in CLEAN_COLUMNS.items():
+            if table in without:
+                continue
             ddl = ", ".join(f"{c} {column_type(c)}" for c in columns)
             con.execute(f"create table clean.{table} ({ddl}, _file_id integer, _row_number integer, _as_at date)")
         as_at = {f["file_id"]: f["as_at"] for f in files}

@@ -1,4 +1,5 @@
-"""Fixture: a fresh warehouse built from a dozen hand-made people, then `dbt build` on it."""
+"""Fixture: a fresh warehouse built from a dozen hand-made people (and hand-made DfE release rows),
+then `dbt build` on it."""
 from __future__ import annotations
 
 import os
@@ -8,6 +9,7 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
+from tests.dbt import hand_built_dfe
 from tests.dbt.hand_built_people import FILES, REPORTING_DATE, ROWS
 from tests.dbt.clean_tables import build_warehouse
 
@@ -32,7 +34,7 @@ def warehouse(tmp_path_factory) -> Path:
     """The built warehouse DuckDB file (dbt build and dbt docs generate have passed)."""
     home = tmp_path_factory.mktemp("warehouse")
     path = home / "warehouse.duckdb"
-    build_warehouse(path, FILES, ROWS)
+    build_warehouse(path, FILES + hand_built_dfe.FILES, ROWS | hand_built_dfe.ROWS)
     previous = os.environ.get("SEND_WAREHOUSE_DUCKDB")
     os.environ["SEND_WAREHOUSE_DUCKDB"] = str(path)
     try:

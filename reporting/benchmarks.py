@@ -1,0 +1,96 @@
+"""The board report's comparators: each KPI the DfE also publishes, county vs region vs England,
+and the January reconciliation of the warehouse's plan count with the DfE's (marts
+``kpi_benchmarks`` and ``ehcp_reconciliation``; nothing is shown before they are built)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+from reporting.figures import table_exists
+
+COMPARATORS = ("WAREHOUSE", "STAFFORDSHIRE", "REGION", "ENGLAND")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One comparator's value of a KPI row, ready to show."""
+
+    text: str  # e.g. "8,461" or "36.3%", or why it is missing
+    period: str
+    missing: bool = False
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One KPI row: its name, the four comparators and Staffordshire's ranks."""
+
+    name: str
+    breakdown_value: str | None  # None for the KPI's total
+    figures: dict[str, Figure] = field(default_factory=dict)
+    neighbour_rank: str | None = None  # "3rd of 11"
+    england_rank: str | None = None
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    census_date: date
+    period_label: str
+    warehouse_ehcp_count: float
+    warehouse_plans_maintained: float
+    dfe_ehcp_count: float | None
+    difference: float | None
+    difference_percent: float | None
+    dfe_missing_reason: str | None
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _shown(value: float | None, unit: str, missing_reason: str | None) -> tuple[str, bool]:
+    if value is None:
+        return missing_reason or "not published", True
+    return (f"{value:,.0f}" if unit == "count" else f"{value:.1f}%"), False
+
+
+def comparisons(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
+    """The KPI rows of kpi_benchmarks in catalogue order, totals before their breakdowns."""
+    if not (table_exists(con, "marts.kpi_benchmarks") and table_exists(con, "marts.kpi_catalogue")):
+        return []
+    cursor = con.execute("""
+        select b.kpi_id, c.name, b.breakdown, b.breakdown_value, b.unit, b.comparator, b.value,
+               b.missing_reason, b.period_label, b.neighbour_rank, b.neighbour_areas, b.england_rank,
+               b.england_areas, c.kpi_order
+        from marts.kpi_benchmarks b
+        join (select kpi_id, name, row_number() over () as kpi_order from marts.kpi_catalogue) c using (kpi_id)
+        where b.comparator in ('WAREHOUSE', 'STAFFORDSHIRE', 'REGION', 'ENGLAND')
+        order by c.kpi_order, b.breakdown != 'TOTAL', b.breakdown_value
+    """)
+    names = [d[0] for d in cursor.description]
+    rows: dict[tuple, Comparison] = {}
+    for record in (dict(zip(names, r)) for r in cursor.fetchall()):
+        key = (record["kpi_id"], record["breakdown"], record["breakdown_value"])
+        comparison = rows.setdefault(key, Comparison(
+            record["name"], None if record["breakdown"] == "TOTAL" else record["breakdown_value"]))
+        text, missing = _shown(record["value"], record["unit"], record["missing_reason"])
+        comparison.figures[record["comparator"]] = Figure(text, record["period_label"], missing)
+        if record["comparator"] == "STAFFORDSHIRE" and record["neighbour_rank"] is not None:
+            rows[key] = Comparison(
+                comparison.name, comparison.breakdown_value, comparison.figures,
+                f"{_ordinal(record['neighbour_rank'])} of {record['neighbour_areas']}",
+                f"{_ordinal(record['england_rank'])} of {record['england_areas']}")
+    return list(rows.values())
+
+
+def reconciliations(con: duckdb.DuckDBPyConnection) -> list[Reconciliation]:
+    if not table_exists(con, "marts.ehcp_reconciliation"):
+        return []
+    cursor = con.execute("""
+        select census_date, period_label, warehouse_ehcp_count, warehouse_plans_maintained, dfe_ehcp_count,
+               difference, difference_percent, dfe_missing_reason
+        from marts.ehcp_reconciliation order by census_date desc
+    """)
+    return [Reconciliation(*r) for r in cursor.fetchall()]

@@ -1,0 +1,128 @@
+"""kpi_benchmarks and ehcp_reconciliation over the hand-built people and DfE rows (hand_built_dfe.py).
+
+Reporting date 2025-07-31: the January comparator is January 2025 (census day 2025-01-16), the
+calendar-year comparator 2024 (2025 ends after the reporting date).
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import duckdb
+import pytest
+
+from tests.dbt.clean_tables import build_warehouse
+from tests.dbt.conftest import run_dbt
+from tests.dbt.hand_built_people import FILES, ROWS
+
+STAFFORDSHIRE, WARWICKSHIRE, DERBYSHIRE, STOKE = "E10000028", "E10000031", "E10000007", "E06000021"
+WEST_MIDLANDS, ENGLAND = "E12000005", "E92000001"
+
+
+@pytest.fixture(scope="module")
+def benchmarks(warehouse) -> dict[tuple, dict]:
+    """(kpi_id, breakdown_value, comparator, geography_code) -> the row."""
+    with duckdb.connect(str(warehouse)) as con:
+        cursor = con.execute("select * from marts.kpi_benchmarks")
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r)) for r in cursor.fetchall()]
+    return {(r["kpi_id"], r["breakdown_value"], r["comparator"], r["geography_code"]): r for r in rows}
+
+
+def _values(benchmarks, kpi_id, breakdown_value="TOTAL"):
+    return {(comparator, code): row["value"] for (k, b, comparator, code), row in benchmarks.items()
+            if (k, b) == (kpi_id, breakdown_value)}
+
+
+def test_active_plans_beside_region_england_and_neighbours(benchmarks):
+    assert _values(benchmarks, "ehcp_count") == {
+        ("WAREHOUSE", STAFFORDSHIRE): 4,  # kpi_values at the reporting date
+        ("STAFFORDSHIRE", STAFFORDSHIRE): 5,  # the current release, not the older (777) nor the later (888)
+        ("REGION", WEST_MIDLANDS): 100,
+        ("ENGLAND", ENGLAND): 1000,
+        ("STATISTICAL_NEIGHBOUR", WARWICKSHIRE): 8,
+        ("STATISTICAL_NEIGHBOUR", DERBYSHIRE): 4,
+    }  # Stoke-on-Trent is no neighbour
+    staffordshire = benchmarks[("ehcp_count", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
+    assert (staffordshire["period_label"], staffordshire["period_end"]) == ("January 2025", date(2025, 1, 16))
+    assert (staffordshire["neighbour_rank"], staffordshire["neighbour_areas"]) == (2, 3)
+    assert (staffordshire["england_rank"], staffordshire["england_areas"]) == (3, 4)  # Stoke 9, Warwickshire 8
+    assert staffordshire["source_files"] == "dfe/caseload/2025-06-26"
+    warehouse = benchmarks[("ehcp_count", "TOTAL", "WAREHOUSE", STAFFORDSHIRE)]
+    assert (warehouse["source"], warehouse["period_label"]) == ("warehouse", "As at 2025-07-31")
+
+
+def test_placement_shares_sum_the_dfe_columns_and_keep_symbols_missing(benchmarks):
+    mainstream = _values(benchmarks, "ehcp_placement_share", "MAINSTREAM")
+    assert mainstream[("STAFFORDSHIRE", STAFFORDSHIRE)] == pytest.approx(40)
+    assert mainstream[("ENGLAND", ENGLAND)] == pytest.approx(40)  # (300 + 100) / 1000
+    assert mainstream[("REGION", WEST_MIDLANDS)] == pytest.approx(35)
+    assert mainstream[("STATISTICAL_NEIGHBOUR", WARWICKSHIRE)] == pytest.approx(75)
+    derbyshire = benchmarks[("ehcp_placement_share", "MAINSTREAM", "STATISTICAL_NEIGHBOUR", DERBYSHIRE)]
+    assert derbyshire["value"] is None and derbyshire["missing_reason"] == "unavailable (x)"
+    assert derbyshire["neighbour_rank"] is None
+    staffordshire = benchmarks[("ehcp_placement_share", "MAINSTREAM", "STAFFORDSHIRE", STAFFORDSHIRE)]
+    assert (staffordshire["neighbour_rank"], staffordshire["neighbour_areas"]) == (2, 2)
+    assert (staffordshire["england_rank"], staffordshire["england_areas"]) == (2, 3)
+    special = benchmarks[("ehcp_placement_share", "SPECIAL_STATE", "STAFFORDSHIRE", STAFFORDSHIRE)]
+    assert (special["value"], special["numerator"]) == (None, None)
+    assert special["missing_reason"] == "confidential, withheld by the DfE (c)"
+    neet = benchmarks[("ehcp_placement_share", "NEET", "ENGLAND", ENGLAND)]
+    assert (neet["value"], neet["missing_reason"]) == (None, "unavailable (x)")
+
+
+def test_calendar_year_kpis_use_the_latest_year_ending_by_the_reporting_date(benchmarks):
+    assert _values(benchmarks, "ehcna_requests")[("ENGLAND", ENGLAND)] == 200  # not 2025's 999
+    refusal = benchmarks[("ehcna_refusal_rate", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
+    assert (refusal["numerator"], refusal["denominator"]) == (10, 18)  # not assessed / decided
+    assert refusal["value"] == pytest.approx(100 * 10 / 18) and refusal["period_label"] == "Calendar year 2024"
+    assert _values(benchmarks, "mediation_rate")[("ENGLAND", ENGLAND)] == pytest.approx(5)
+    tribunal = benchmarks[("tribunal_rate", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
+    assert (tribunal["value"], tribunal["missing_reason"]) == (None, "unavailable (x)")
+    issue = benchmarks[("ehcna_issue_rate", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
+    assert (issue["value"], issue["missing_reason"]) == (None, "not applicable (z)")
+    assert _values(benchmarks, "ehcna_issue_rate")[("ENGLAND", ENGLAND)] == pytest.approx(90)
+
+
+def test_twenty_week_timeliness_with_and_without_exceptions(benchmarks):
+    assert _values(benchmarks, "ehcp_issued_20_weeks") == pytest.approx({
+        ("WAREHOUSE", STAFFORDSHIRE): 50, ("STAFFORDSHIRE", STAFFORDSHIRE): 25, ("ENGLAND", ENGLAND): 100 * 40 / 90})
+    assert _values(benchmarks, "ehcp_issued_20_weeks_all") == pytest.approx({
+        ("WAREHOUSE", STAFFORDSHIRE): 100 / 3, ("STAFFORDSHIRE", STAFFORDSHIRE): 30, ("ENGLAND", ENGLAND): 45})
+
+
+def test_kpis_the_dfe_does_not_publish_have_no_benchmark(benchmarks):
+    kpis = {key[0] for key in benchmarks}
+    assert "ehcp_rate_0_25" not in kpis and "slt_referrals" not in kpis
+    need_rows = {key[2] for key in benchmarks if key[0] == "ehcp_primary_need_share"}
+    assert need_rows == {"WAREHOUSE"}  # no sen_needs_all_plans file: local figures only
+
+
+def test_january_reconciliation(warehouse):
+    """Census 2025-01-16: Amy, Ben, Cara, Ola (Dan's plan ended 2024-12-31, Pat is 26) = 4 vs 5.
+    Census 2024-01-18: Amy, Ben, Dan, Ola and Pat (25 then); Cara's plan started 2024-02-01 = 5 vs 5.
+    January 2022 is before the caseload's three years."""
+    with duckdb.connect(str(warehouse)) as con:
+        rows = con.execute(
+            "select census_date, warehouse_ehcp_count, warehouse_plans_maintained, dfe_ehcp_count, difference,"
+            " difference_percent from marts.ehcp_reconciliation order by census_date").fetchall()
+    assert rows == [(date(2024, 1, 18), 5, 5, 5, 0, 0), (date(2025, 1, 16), 4, 4, 5, -1, -20)]
+
+
+def test_without_the_dfe_tables_the_staging_models_are_empty(tmp_path):
+    """A warehouse landed before the DfE files were bundled: the DfE models build, with no rows."""
+    path = tmp_path / "warehouse.duckdb"
+    build_warehouse(path, FILES, ROWS, without=tuple(f"dfe__{e}" for e in (
+        "caseload", "sen_needs_all_plans", "requests", "assessments", "timeliness_20_week")))
+    previous = os.environ.get("SEND_WAREHOUSE_DUCKDB")
+    os.environ["SEND_WAREHOUSE_DUCKDB"] = str(path)
+    try:
+        run_dbt(["build", "--select", "+int_dfe_kpi_values", "--indirect-selection", "cautious"], tmp_path / "target")
+    finally:
+        if previous is None:
+            os.environ.pop("SEND_WAREHOUSE_DUCKDB")
+        else:
+            os.environ["SEND_WAREHOUSE_DUCKDB"] = previous
+    with duckdb.connect(str(path)) as con:
+        assert con.execute("select count(*) from staging.stg_dfe__caseload").fetchone() == (0,)
+        assert con.execute("select count(*) from intermediate.int_dfe_kpi_values").fetchone() == (0,)

@@ -1,0 +1,65 @@
+"""Public tiers of kpi_benchmarks and ehcp_reconciliation: warehouse figures protected, DfE figures as published."""
+import math
+
+import pandas as pd
+import pytest
+
+from publication.benchmarks import public_kpi_benchmarks, public_reconciliation
+from publication.disclosure import DisclosureSettings, public_kpi_values
+
+COUNTY = "E10000028"
+
+
+def _benchmark(comparator, code, breakdown_value, numerator, denominator, value):
+    return {"kpi_id": "ehcp_placement_share", "breakdown": "PLACEMENT_TYPE", "breakdown_value": breakdown_value,
+            "comparator": comparator, "geography_code": code, "numerator": numerator,
+            "denominator": denominator, "value": value, "suppressed": False}
+
+
+@pytest.fixture
+def public_kpis(kpi_table):
+    """Placement shares: AP_PRU (3 plans) is small; MAINSTREAM is withheld with it (secondary)."""
+    rows = [("COUNTY", COUNTY, "TOTAL", "TOTAL", 203, 203, 100.0),
+            ("COUNTY", COUNTY, "PLACEMENT_TYPE", "MAINSTREAM", 61, 203, 100 * 61 / 203),
+            ("COUNTY", COUNTY, "PLACEMENT_TYPE", "SPECIAL_STATE", 139, 203, 100 * 139 / 203),
+            ("COUNTY", COUNTY, "PLACEMENT_TYPE", "AP_PRU", 3, 203, 100 * 3 / 203)]
+    return public_kpi_values(kpi_table(rows, kpi_id="ehcp_placement_share", unit="percent"), DisclosureSettings())
+
+
+def test_warehouse_rows_are_those_of_the_public_kpi_values_and_dfe_rows_stay(public_kpis, row):
+    benchmarks = pd.DataFrame.from_records([
+        _benchmark("WAREHOUSE", COUNTY, "AP_PRU", 3.0, 203.0, 100 * 3 / 203),
+        _benchmark("WAREHOUSE", COUNTY, "SPECIAL_STATE", 139.0, 203.0, 100 * 139 / 203),
+        _benchmark("STAFFORDSHIRE", COUNTY, "AP_PRU", 12.0, 8461.0, 100 * 12 / 8461),
+        _benchmark("STATISTICAL_NEIGHBOUR", "E10000031", "AP_PRU", 2.0, 6868.0, 100 * 2 / 6868),
+    ])
+    public = public_kpi_benchmarks(benchmarks, public_kpis)
+
+    assert list(public.columns) == list(benchmarks.columns) and len(public) == 4
+    withheld = public.iloc[0]
+    assert withheld["suppressed"] and all(math.isnan(withheld[c]) for c in ("numerator", "denominator", "value"))
+    special = row(public_kpis, breakdown="PLACEMENT_TYPE", value="SPECIAL_STATE")
+    assert (public.iloc[1]["numerator"], public.iloc[1]["denominator"]) == (special["numerator"], special["denominator"])
+    assert (public.iloc[1]["numerator"], public.iloc[1]["denominator"]) == (140, 205)  # rounded to 5
+    pd.testing.assert_frame_equal(public.iloc[2:], benchmarks.iloc[2:], check_dtype=False)  # DfE: published already
+
+
+def test_a_warehouse_row_with_no_kpi_row_is_an_error(public_kpis):
+    benchmarks = pd.DataFrame.from_records([_benchmark("WAREHOUSE", COUNTY, "NEET", 0.0, 203.0, 0.0)])
+    with pytest.raises(ValueError, match="no COUNTY row"):
+        public_kpi_benchmarks(benchmarks, public_kpis)
+
+
+def test_reconciliation_counts_are_rounded_and_the_difference_comes_from_the_rounded_count():
+    reconciliation = pd.DataFrame({
+        "census_date": ["2024-01-18", "2025-01-16"], "warehouse_ehcp_count": [7488.0, 5.0],
+        "warehouse_plans_maintained": [7521.0, 6.0], "dfe_ehcp_count": [7490.0, 8461.0],
+        "difference": [-2.0, -8456.0], "difference_percent": [-2 / 74.9, -8456 / 84.61], "suppressed": [False, False],
+    })
+    public = public_reconciliation(reconciliation, DisclosureSettings())
+
+    assert public["warehouse_ehcp_count"].iloc[0] == 7490 and public["warehouse_plans_maintained"].iloc[0] == 7520
+    assert public["difference"].iloc[0] == 0 and public["difference_percent"].iloc[0] == 0
+    assert public["suppressed"].tolist() == [False, True]
+    assert public[["warehouse_ehcp_count", "warehouse_plans_maintained", "difference"]].iloc[1].isna().all()
+    assert public["dfe_ehcp_count"].tolist() == [7490, 8461]
