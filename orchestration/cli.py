@@ -95,10 +95,31 @@ def _refresh(args: argparse.Namespace) -> int:
         print(f"data-quality report: {reports[-1]}")
     if outcome.published:
         print(f"published: {home / 'publish'}")
-        return 0
+        return _publish_to_postgres(defs, instance, warehouse, loggers)
     print("publication held back; the previous publication (if any) stays in place:", file=sys.stderr)
     for reason in outcome.reasons:
         print(f"  - {reason}", file=sys.stderr)
+    return EXIT_HELD_BACK
+
+
+def _publish_to_postgres(defs, instance, warehouse: dict, loggers: dict) -> int:
+    """Builds the marts on PostgreSQL too when ``SEND_WAREHOUSE_POSTGRES_URL`` is set."""
+    from publication.postgres import URL_ENV, configured_url, described
+
+    url = configured_url()
+    if url is None:
+        return 0
+    result = defs.get_job_def("postgres_publication").execute_in_process(
+        instance=instance, raise_on_error=False,
+        run_config={"resources": {"warehouse": warehouse}, "loggers": loggers},
+    )
+    if result.success:
+        print(f"published to PostgreSQL: {described(url)}, schema marts")
+        return 0
+    failure = next((e for e in result.all_events if e.is_step_failure), None)
+    message = failure.step_failure_data.error.message.strip().splitlines()[0] if failure else "unknown error"
+    print(f"publication to PostgreSQL ({URL_ENV}) failed: {message}; its previous marts stay in place",
+          file=sys.stderr)
     return EXIT_HELD_BACK
 
 

@@ -5,25 +5,30 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.landing import landing_assets, landing_gate
+from orchestration.assets.postgres import postgres_marts
 from orchestration.assets.publication import publication
 from orchestration.assets.report import quality_report
 from orchestration.assets.transform import dbt_project, warehouse_dbt_models
 from orchestration.checks import quality_checks
+from orchestration.drop_sensor import partner_drop_sensor
 from orchestration.jobs import (
-    monthly_refresh, refresh_job, report_after_failed_refresh, report_after_published_refresh, report_job,
+    monthly_refresh, postgres_after_published_refresh, postgres_job, refresh_job, report_after_failed_refresh,
+    report_after_published_refresh, report_job,
 )
-from orchestration.resources import DropFolder, Pseudonymiser, Warehouse
+from orchestration.resources import DropFolder, PostgresTarget, Pseudonymiser, Warehouse
 
 defs = dg.Definitions(
-    assets=[*landing_assets, landing_gate, warehouse_dbt_models, publication, quality_report],
+    assets=[*landing_assets, landing_gate, warehouse_dbt_models, publication, postgres_marts, quality_report],
     asset_checks=quality_checks,
-    jobs=[refresh_job, report_job],
+    jobs=[refresh_job, report_job, postgres_job],
     schedules=[monthly_refresh],
-    sensors=[report_after_published_refresh, report_after_failed_refresh],
+    sensors=[partner_drop_sensor, report_after_published_refresh, report_after_failed_refresh,
+             postgres_after_published_refresh],
     resources={
         "warehouse": Warehouse(home=dg.EnvVar("SEND_WAREHOUSE_HOME")),
         "drop": DropFolder(path=dg.EnvVar("SEND_WAREHOUSE_DROP")),
         "pseudonymiser": Pseudonymiser(key=dg.EnvVar("SEND_WAREHOUSE_PSEUDO_KEY")),
+        "postgres_target": PostgresTarget(url=dg.EnvVar("SEND_WAREHOUSE_POSTGRES_URL")),
         "dbt": DbtCliResource(project_dir=dbt_project),
     },
     # One process, one step at a time: DuckDB allows a single writer per warehouse file.

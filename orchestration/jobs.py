@@ -1,17 +1,27 @@
-"""Jobs, the monthly schedule, and the sensor that writes the board report after every refresh."""
+"""Jobs, the monthly schedule, and the run-status sensors that follow every refresh."""
 
 import dagster as dg
 
+from orchestration.assets.postgres import postgres_marts
 from orchestration.assets.report import REFRESH_JOB, quality_report
+from publication.postgres import URL_ENV, configured_url
+
+# The refresh writes the DuckDB warehouse and publishes; the report and PostgreSQL follow it.
+REFRESH_SELECTION = dg.AssetSelection.all() - dg.AssetSelection.assets(quality_report, postgres_marts)
 
 refresh_job = dg.define_asset_job(
     REFRESH_JOB,
-    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(quality_report),
-    description="Land every partner extract, build the dbt models, check them and publish.",
+    selection=REFRESH_SELECTION,
+    description="Land every partner extract, build the dbt models, check them and publish. "
+                "Run config resources.warehouse.config.reporting_date (YYYY-MM-DD) re-runs a past month.",
 )
 report_job = dg.define_asset_job(
     "data_quality_report", selection=dg.AssetSelection.assets(quality_report),
     description="Write the governance board's data-quality report for a refresh.",
+)
+postgres_job = dg.define_asset_job(
+    "postgres_publication", selection=dg.AssetSelection.assets(postgres_marts),
+    description="Build the dbt project on PostgreSQL (SEND_WAREHOUSE_POSTGRES_URL) for BI tools.",
 )
 
 monthly_refresh = dg.ScheduleDefinition(
@@ -43,3 +53,15 @@ def report_after_published_refresh(context: dg.RunStatusSensorContext):
 def report_after_failed_refresh(context: dg.RunStatusSensorContext):
     """A refresh failed or was held back: report why."""
     return _report_request(context)
+
+
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[refresh_job],
+                      request_job=postgres_job, default_status=dg.DefaultSensorStatus.RUNNING)
+def postgres_after_published_refresh(context: dg.RunStatusSensorContext):
+    """A refresh published: rebuild the PostgreSQL target, when one is configured."""
+    if configured_url() is None:
+        return dg.SkipReason(f"{URL_ENV} is not set: the PostgreSQL target is off")
+    run = context.dagster_run
+    warehouse = run.run_config.get("resources", {}).get("warehouse", {})
+    return dg.RunRequest(run_key=run.run_id,
+                         run_config={"resources": {"warehouse": warehouse}} if warehouse else {})

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from datetime import date
+import fcntl
 from pathlib import Path
+from typing import IO
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -13,6 +16,26 @@ class Warehouse(dg.ConfigurableResource):
 
     home: str
     reporting_date: str | None = None  # YYYY-MM-DD; None = latest accepted as-at date
+    _run_lock: IO | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """One run at a time per warehouse home, however it was started (UI, schedule, CLI):
+        an exclusive lock on ``HOME/.run.lock``, released when the run ends or its process dies."""
+        self.home_path.mkdir(parents=True, exist_ok=True)
+        lock = (self.home_path / ".run.lock").open("a")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise dg.Failure(f"another run is using the warehouse {self.home_path}: "
+                             "start this one again when it has finished") from None
+        self._run_lock = lock
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._run_lock is not None:
+            self._run_lock.close()
+            self._run_lock = None
+
 
     @property
     def home_path(self) -> Path:
@@ -58,3 +81,9 @@ class Pseudonymiser(dg.ConfigurableResource):
         if not self.key:
             raise dg.Failure("the pseudonymisation key is empty: set SEND_WAREHOUSE_PSEUDO_KEY")
         return self.key.encode()
+
+
+class PostgresTarget(dg.ConfigurableResource):
+    """The PostgreSQL server the marts are also built on (``SEND_WAREHOUSE_POSTGRES_URL``); optional."""
+
+    url: str

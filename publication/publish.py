@@ -3,7 +3,14 @@
 A publication is a complete folder ``HOME/publications/<publication_id>/``, written under
 a temporary name and renamed into place; ``HOME/publish`` is then swapped to it in one
 ``rename`` of a symlink, so a reader of ``HOME/publish/...`` sees the previous
-publication or the new one, never part of one. Earlier publications stay on disk.
+publication or the new one, never part of one. Earlier publications stay on disk; the
+temporary leftovers of a publication that was killed are removed by the next one.
+
+Each tier folder (``restricted/``, ``public/``) holds every table of the tier three ways:
+``<table>.csv``, ``<table>.parquet`` and the table ``marts.<table>`` of ``published.duckdb``,
+with the KPI catalogue and the data dictionary (every column of every table of the tier,
+its type and meaning) among them. ``publication.json`` records the publication's id,
+reporting date, run, source extracts and the rows of every file.
 
 CSV files are UTF-8 with a header; dates and timestamps ISO 8601, booleans ``true`` /
 ``false``, whole numbers without decimals, null as an empty field.
@@ -12,7 +19,8 @@ import json
 import math
 import os
 import shutil
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,6 +28,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from publication.data_dictionary import DICTIONARY_COLUMNS, dictionary_rows
 from publication.disclosure import DisclosureSettings, public_crosswalk, public_kpi_values
 
 KPI_COLUMNS = (
@@ -28,8 +37,33 @@ KPI_COLUMNS = (
     "method", "suppressed", "refreshed_at", "source_extracts",
 )
 KPI_ORDER = "kpi_id, reporting_date, geography_level, geography_code, breakdown, breakdown_value"
-MARTS = ("kpi_values", "sub_icb_district_crosswalk", "mart_send_cohort")
+MARTS = ("kpi_values", "sub_icb_district_crosswalk", "mart_send_cohort", "kpi_catalogue")
 MANIFEST = "publication.json"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A published table: the dbt model it is read from, the query, its public-tier form (None: restricted only)."""
+
+    model: str
+    query: str
+    public: Callable[[pd.DataFrame, DisclosureSettings], pd.DataFrame] | None
+
+
+def _unchanged(frame: pd.DataFrame, settings: DisclosureSettings) -> pd.DataFrame:
+    """The public form of a table that holds no counts."""
+    return frame
+
+
+TABLES = {
+    "kpi_values": Table("kpi_values", f"select {', '.join(KPI_COLUMNS)} from marts.kpi_values order by {KPI_ORDER}",
+                        public_kpi_values),
+    "sub_icb_district_crosswalk": Table("sub_icb_district_crosswalk",
+                                        "select * from marts.sub_icb_district_crosswalk order by all", public_crosswalk),
+    "send_cohort": Table("mart_send_cohort", "select * from marts.mart_send_cohort order by person_id", None),
+    "kpi_catalogue": Table("kpi_catalogue", "select * from marts.kpi_catalogue order by kpi_id", _unchanged),
+}
+TIERS = ("restricted", "public")
 
 
 class MartMissingError(RuntimeError):
@@ -43,12 +77,11 @@ def publish(con: duckdb.DuckDBPyConnection, home: Path, *, reporting_date: date,
     if missing:
         raise MartMissingError(f"cannot publish: {', '.join(f'marts.{name}' for name in missing)} "
                                "not built yet (run the dbt models first)")
-    kpis = _frame(con, f"select {', '.join(KPI_COLUMNS)} from marts.kpi_values order by {KPI_ORDER}")
-    crosswalk = _frame(con, "select * from marts.sub_icb_district_crosswalk order by all")
     published_at = datetime.now(UTC).replace(microsecond=0)
     publication_id = f"{reporting_date.isoformat()}_{published_at:%Y%m%dT%H%M%SZ}_{run_id[:8]}"
     publications = home / "publications"
     publications.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(home)
     folder, staging = publications / publication_id, publications / f".{publication_id}.tmp"
     staging.mkdir()
     try:
@@ -58,7 +91,7 @@ def publish(con: duckdb.DuckDBPyConnection, home: Path, *, reporting_date: date,
             "run_id": run_id,
             "published_at": published_at.isoformat(),
             "source_extracts": list(source_extracts),
-            "row_counts": _write_tiers(con, staging, kpis, crosswalk, settings),
+            "row_counts": _write_tiers(con, staging, settings),
             "settings": asdict(settings),
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -80,23 +113,56 @@ def current_publication(home: Path) -> dict | None:
     return json.loads(manifest.read_text(encoding="utf-8"))
 
 
-def _write_tiers(con: duckdb.DuckDBPyConnection, folder: Path, kpis: pd.DataFrame, crosswalk: pd.DataFrame,
-                 settings: DisclosureSettings) -> dict[str, int]:
-    """Writes the files of both tiers into ``folder``; returns the number of rows of each."""
-    (folder / "restricted").mkdir()
-    (folder / "public").mkdir()
-    tables = {
-        "restricted/kpi_values.csv": kpis,
-        "restricted/sub_icb_district_crosswalk.csv": crosswalk,
-        "public/kpi_values.csv": public_kpi_values(kpis, settings),
-        "public/sub_icb_district_crosswalk.csv": public_crosswalk(crosswalk, settings),
-    }
-    for name, frame in tables.items():
-        write_csv(frame, folder / name)
-    row_counts = {name: len(frame) for name, frame in tables.items()}
-    row_counts["restricted/send_cohort.parquet"] = write_parquet(
-        con, "marts.mart_send_cohort", folder / "restricted" / "send_cohort.parquet")
+def _write_tiers(con: duckdb.DuckDBPyConnection, folder: Path, settings: DisclosureSettings) -> dict[str, int]:
+    """Writes both tiers into ``folder``; returns the number of rows of each file."""
+    row_counts = {}
+    frames = {name: _typed_frame(con, table.query) for name, table in TABLES.items()}
+    for tier in TIERS:
+        tables = {name: (TABLES[name].model, frame if tier == "restricted" else TABLES[name].public(frame, settings),
+                         types)
+                  for name, (frame, types) in frames.items() if tier == "restricted" or TABLES[name].public}
+        tables["data_dictionary"] = _data_dictionary(tables)
+        (folder / tier).mkdir()
+        for name, count in _write_tables(con, folder / tier, tables).items():
+            row_counts[f"{tier}/{name}"] = count
     return row_counts
+
+
+def _data_dictionary(tables: dict[str, tuple[str, pd.DataFrame, list[tuple[str, str]]]]
+                     ) -> tuple[str, pd.DataFrame, list[tuple[str, str]]]:
+    """The tier's data dictionary: every column of its tables and of the dictionary itself."""
+    types = [(column, "VARCHAR") for column in DICTIONARY_COLUMNS]
+    rows = [row for name, (model, _, columns) in tables.items() for row in dictionary_rows(name, model, columns)]
+    rows += dictionary_rows("data_dictionary", "data_dictionary", types)
+    return "data_dictionary", pd.DataFrame.from_records(rows, columns=list(DICTIONARY_COLUMNS)), types
+
+
+def _write_tables(con: duckdb.DuckDBPyConnection, folder: Path,
+                  tables: dict[str, tuple[str, pd.DataFrame, list[tuple[str, str]]]]) -> dict[str, int]:
+    """Every table as ``<name>.csv``, ``<name>.parquet`` and ``marts.<name>`` in ``published.duckdb``."""
+    database = str(folder / "published.duckdb").replace("'", "''")
+    con.execute(f"attach '{database}' as publication_tier")
+    try:
+        con.execute("create schema publication_tier.marts")
+        for name, (_, frame, types) in tables.items():
+            write_csv(frame, folder / f"{name}.csv")
+            con.register("publication_frame", frame)
+            columns = ", ".join(f'cast("{column}" as {column_type}) as "{column}"' for column, column_type in types)
+            con.execute(f'create table publication_tier.marts."{name}" as select {columns} from publication_frame')
+            con.unregister("publication_frame")
+            write_parquet(con, f'publication_tier.marts."{name}"', folder / f"{name}.parquet")
+    finally:
+        con.execute("detach publication_tier")
+    counts = {f"{name}.{kind}": len(frame) for name, (_, frame, _) in tables.items() for kind in ("csv", "parquet")}
+    return {**counts, "published.duckdb": sum(len(frame) for _, frame, _ in tables.values())}
+
+
+def _remove_leftovers(home: Path) -> None:
+    """Removes what a killed publication left: its temporary folder and symlink (never read)."""
+    for leftover in (home / "publications").glob(".*.tmp"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in home.glob(".publish.*.tmp"):
+        leftover.unlink(missing_ok=True)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -117,14 +183,16 @@ def _mart_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     ).fetchone()[0] > 0
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
-    """The query's rows, with DATE columns as ``datetime.date`` (pandas would make them timestamps)."""
+def _typed_frame(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """The query's rows, with DATE columns as ``datetime.date`` (pandas would make them timestamps),
+    and its (column, DuckDB type) pairs."""
     relation = con.sql(sql)
     frame = relation.df()
-    for name, column_type in zip(relation.columns, relation.types):
-        if str(column_type) == "DATE":
+    types = [(name, str(column_type)) for name, column_type in zip(relation.columns, relation.types)]
+    for name, column_type in types:
+        if column_type == "DATE":
             frame[name] = frame[name].dt.date
-    return frame
+    return frame, types
 
 
 def _csv_text(value: object) -> str:

@@ -14,6 +14,11 @@ from connectors.status import delivery_problems, extract_status
 from orchestration.resources import DropFolder, Pseudonymiser, Warehouse
 
 LOOKUP_KEY = dg.AssetKey(["clean", "icb__lsoa_lookup"])
+# Bad data never raises (it is recorded and fails the extract's check), so what raises is transient
+# (a busy file share, the warehouse file locked) and worth retrying; landing again is idempotent.
+RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
+# A partner database that cannot be read is recorded as a rejected delivery, and asked again later.
+DATABASE_RETRIES, DATABASE_RETRY_SECONDS = 2, 120
 
 
 def clean_key(contract: Contract) -> dg.AssetKey:
@@ -33,6 +38,7 @@ def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
         check_specs=[check],
         kinds={"duckdb"},
         metadata={"contract": f"connectors/contracts/{contract.partner}/{contract.extract}.yml"},
+        retry_policy=RETRY_POLICY,
     )
     def landing_asset(context: dg.AssetExecutionContext, warehouse: Warehouse,
                       drop: DropFolder, pseudonymiser: Pseudonymiser) -> dg.MaterializeResult:
@@ -50,6 +56,8 @@ def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
                 log(f"{outcome.file_name}: {outcome.status}, {outcome.rows_received} received, "
                     f"{outcome.rows_accepted} accepted, {outcome.rows_quarantined} quarantined"
                     + (f" — {outcome.message}" if outcome.message else ""))
+                if delivery.database and _unreadable(con, outcome) and context.retry_number < DATABASE_RETRIES:
+                    raise dg.RetryRequested(max_retries=DATABASE_RETRIES, seconds_to_wait=DATABASE_RETRY_SECONDS)
             status = extract_status(con, contract)
             problems = delivery_problems(con, contract)
         return dg.MaterializeResult(
@@ -62,6 +70,12 @@ def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
         )
 
     return landing_asset
+
+
+def _unreadable(con, outcome) -> bool:
+    """The delivery was rejected because its source could not be read at all (not for its content)."""
+    row = con.execute("select reason_code from landing.files where file_id = ?", [outcome.file_id]).fetchone()
+    return outcome.status == "rejected" and row is not None and row[0] == "UNREADABLE"
 
 
 landing_assets = [_landing_asset(c) for c in all_contracts()]

@@ -92,7 +92,7 @@ def _build_marts(con, breakdown_value: str = "TOTAL") -> None:
           ('05D', 'E07000193', 1.0, 900), ('05G', 'E07000195', 1.0, 700),
           ('05Q', 'E07000194', 1.0, 600), ('05V', 'E07000197', 1.0, 500),
           ('05W', 'E06000021', 1.0, 400)
-        ) v(sub_icb_code, district_code, weight, population)
+        ) v(sub_icb_code, lad_code, weight, population)
     """)
 
 

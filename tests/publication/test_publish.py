@@ -10,11 +10,17 @@ import pytest
 
 import publication.publish as publish_module
 from publication.disclosure import DisclosureSettings
+from publication.data_dictionary import UndocumentedColumnError
 from publication.publish import KPI_COLUMNS, MartMissingError, current_publication, publish
 
 REPORTING_DATE = date(2025, 7, 31)
-FILES = ("restricted/kpi_values.csv", "restricted/sub_icb_district_crosswalk.csv",
-         "restricted/send_cohort.parquet", "public/kpi_values.csv", "public/sub_icb_district_crosswalk.csv")
+TABLES = {
+    "restricted": {"kpi_values": 6, "sub_icb_district_crosswalk": 4, "send_cohort": 10, "kpi_catalogue": 2},
+    "public": {"kpi_values": 6, "sub_icb_district_crosswalk": 4, "kpi_catalogue": 2},
+}
+FILES = tuple(f"{tier}/{table}.{kind}" for tier, tables in TABLES.items()
+              for table in [*tables, "data_dictionary"] for kind in ("csv", "parquet")) + (
+    "restricted/published.duckdb", "public/published.duckdb")
 COUNT_COLUMNS = ("numerator", "denominator", "population", "sub_icb_population")
 
 
@@ -25,7 +31,15 @@ def con(tmp_path):
         create schema marts;
         create table marts.mart_send_cohort as
         select 'P' || i as person_id, ['EHCP', 'SEN_SUPPORT'][1 + i % 2] as sen_status,
-               'E07000192' as district_code, ['council', 'icb'] as sources from range(10) t(i);
+               'E07000192' as residence_district_code, i % 3 = 0 as has_reasonable_adjustment_flag,
+               'council|icb' as contributing_partners from range(10) t(i);
+        create table marts.kpi_catalogue as select * from (values
+          ('ehcp_count', 'Active EHC plans', 'Active EHC plans at the reporting date', 'Active EHC plans', null,
+           'count', 'TOTAL; SEX', 'COUNTY; DISTRICT', 'council/ehcp_caseload', 'monthly'),
+          ('sen_support_pct', 'SEN support', 'Pupils on SEN support', 'Pupils on SEN support', 'Pupils',
+           'percent', 'TOTAL', 'COUNTY; DISTRICT', 'council/school_census', 'termly')
+        ) v(kpi_id, name, definition, numerator, denominator, unit, breakdowns, geography_levels, source,
+            refresh_cadence);
         create table marts.kpi_values as
         select kpi_id, date '2025-07-31' as reporting_date, date '2024-08-01' as period_start,
                date '2025-07-31' as period_end, geography_level, geography_code, geography_name,
@@ -75,9 +89,10 @@ def test_publish_writes_both_tiers_and_points_publish_at_them(con, tmp_path):
     assert manifest["reporting_date"] == "2025-07-31"
     assert manifest["source_extracts"] == ["council/ehcp_caseload/2025-07-31"]
     assert manifest["settings"] == {"threshold": 7, "rounding_base": 5}
-    assert manifest["row_counts"] == {"restricted/kpi_values.csv": 6, "restricted/sub_icb_district_crosswalk.csv": 4,
-                                      "public/kpi_values.csv": 6, "public/sub_icb_district_crosswalk.csv": 4,
-                                      "restricted/send_cohort.parquet": 10}
+    counts = manifest["row_counts"]
+    for tier, tables in TABLES.items():
+        for table, rows in tables.items():
+            assert counts[f"{tier}/{table}.csv"] == counts[f"{tier}/{table}.parquet"] == rows
 
     restricted = read(home / "publish/restricted/kpi_values.csv")
     assert list(restricted[0]) == list(KPI_COLUMNS)
@@ -87,7 +102,68 @@ def test_publish_writes_both_tiers_and_points_publish_at_them(con, tmp_path):
     assert (first["reporting_date"], first["suppressed"], first["refreshed_at"]) == (
         "2025-07-31", "false", "2025-08-02T10:00:00")
     cohort = pd.read_parquet(home / "publish/restricted/send_cohort.parquet")
-    assert len(cohort) == 10 and list(cohort.sources[0]) == ["council", "icb"]
+    assert len(cohort) == 10 and cohort.contributing_partners[0] == "council|icb"
+    assert not (home / "publish/public/send_cohort.csv").exists()
+
+
+def test_every_table_is_the_same_in_csv_parquet_and_duckdb(con, tmp_path):
+    home = tmp_path / "home"
+    run(con, home)
+    for tier, tables in TABLES.items():
+        folder = home / "publish" / tier
+        with duckdb.connect(str(folder / "published.duckdb"), read_only=True) as published:
+            assert {name for (name,) in published.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()} == {
+                *tables, "data_dictionary"}
+            for table in [*tables, "data_dictionary"]:
+                from_csv = pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
+                from_parquet = pd.read_parquet(folder / f"{table}.parquet")
+                from_duckdb = published.execute(f"select * from marts.{table}").df()
+                assert list(from_parquet.columns) == list(from_duckdb.columns) == list(from_csv.columns)
+                assert len(from_parquet) == len(from_duckdb) == len(from_csv) > 0
+            types = dict(published.execute("select column_name, data_type from information_schema.columns "
+                                           "where table_name = 'kpi_values'").fetchall())
+    assert types == dict(con.execute("select column_name, data_type from information_schema.columns "
+                                     "where table_name = 'kpi_values'").fetchall())
+    assert (types["reporting_date"], types["suppressed"]) == ("DATE", "BOOLEAN")
+    public = pd.read_parquet(home / "publish/public/kpi_values.parquet")
+    assert public.loc[public.suppressed, "value"].isna().all() and public.suppressed.any()
+
+
+def test_the_data_dictionary_describes_every_column_of_every_table(con, tmp_path):
+    home = tmp_path / "home"
+    run(con, home)
+    for tier, tables in TABLES.items():
+        dictionary = read(home / "publish" / tier / "data_dictionary.csv")
+        described = {(r["table"], r["column"]): r for r in dictionary}
+        published = {(table, column) for table in [*tables, "data_dictionary"]
+                     for column in read(home / "publish" / tier / f"{table}.csv")[0]}
+        assert set(described) == published
+        assert all(r["type"] and len(r["description"]) > 10 for r in dictionary)
+    assert described["kpi_values", "suppressed"]["type"] == "BOOLEAN"
+    catalogue = read(home / "publish/public/kpi_catalogue.csv")
+    assert [r["kpi_id"] for r in catalogue] == ["ehcp_count", "sen_support_pct"]
+    assert catalogue[1]["refresh_cadence"] == "termly"
+
+
+def test_an_undocumented_column_is_not_published(con, tmp_path):
+    home = tmp_path / "home"
+    first = run(con, home)
+    con.execute("alter table marts.sub_icb_district_crosswalk add column note varchar")
+    with pytest.raises(UndocumentedColumnError, match="note of sub_icb_district_crosswalk"):
+        run(con, home, run_id="bbbbbbbb-2")
+    assert (home / "publish").resolve() == first.resolve()
+
+
+def test_the_leftovers_of_a_killed_publication_are_removed_by_the_next(con, tmp_path):
+    home = tmp_path / "home"
+    run(con, home, run_id="aaaaaaaa-1")
+    (home / "publications" / ".2025-07-31_x_killed.tmp" / "restricted").mkdir(parents=True)
+    os.symlink("publications/nowhere", home / ".publish.killed.tmp")
+    second = run(con, home, run_id="bbbbbbbb-2")
+    assert sorted(p.name for p in home.iterdir()) == ["publications", "publish"]
+    assert not [p for p in (home / "publications").iterdir() if p.name.startswith(".")]
+    assert (home / "publish").resolve() == second.resolve()
 
 
 def test_public_tier_holds_no_count_from_1_to_7(con, tmp_path):
@@ -127,7 +203,7 @@ def test_a_failure_while_writing_leaves_the_previous_publication(con, tmp_path, 
     def broken_disk(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(publish_module, "write_parquet", broken_disk)  # after the four CSV files
+    monkeypatch.setattr(publish_module, "write_parquet", broken_disk)  # after the first CSV file
     with pytest.raises(OSError, match="disk full"):
         run(con, home, run_id="bbbbbbbb-2")
     assert (home / "publish").resolve() == first.resolve()

@@ -1,0 +1,43 @@
+"""The optional PostgreSQL target: the dbt project rebuilt on a PostgreSQL server for BI tools."""
+
+import json
+import os
+from datetime import datetime, timezone
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.publication import publication
+from orchestration.resources import PostgresTarget, Warehouse
+from publication import postgres
+from publication.publish import current_publication
+
+
+@dg.asset(
+    group_name="publication",
+    deps=[publication],
+    kinds={"postgres", "dbt"},
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
+    description="The published marts on PostgreSQL (schema marts): clean.* and landing.files copied "
+                "from DuckDB, `dbt build --target postgres`, then marts_build swapped in as marts.",
+)
+def postgres_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, postgres_target: PostgresTarget,
+                   dbt: DbtCliResource) -> dg.MaterializeResult:
+    published = current_publication(warehouse.home_path)
+    if published is None:
+        raise dg.Failure("nothing published yet: the PostgreSQL target mirrors the current publication")
+    with warehouse.connect(read_only=True) as con:
+        copied = postgres.copy_sources(con, postgres_target.url)
+    context.log.info(f"copied {len(copied)} tables ({sum(copied.values()):,} rows) to "
+                     f"{postgres.described(postgres_target.url)}")
+    variables = postgres.dbt_variables(
+        published["reporting_date"], datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))
+    os.environ.update(postgres.dbt_environment(postgres_target.url))
+    dbt.cli(["build", "--target", "postgres", "--vars", json.dumps(variables)], raise_on_error=True).wait()
+    postgres.publish_build(postgres_target.url)
+    return dg.MaterializeResult(metadata={
+        "database": postgres.described(postgres_target.url),
+        "publication_id": published["publication_id"],
+        "reporting_date": published["reporting_date"],
+        "rows_copied": sum(copied.values()),
+    })

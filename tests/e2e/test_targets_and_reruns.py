@@ -1,0 +1,178 @@
+"""End to end: the PostgreSQL target, a refresh killed during publication, a past month re-run."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import psycopg2
+import pytest
+from sqlalchemy.engine import make_url
+
+from publication.publish import KPI_COLUMNS, current_publication
+from sample_data.generator import generate_drop
+from tests.postgres_database import fresh_database
+
+AS_AT, NEXT_MONTH = date(2025, 7, 31), date(2025, 8, 31)
+COMPARED = [c for c in KPI_COLUMNS if c != "refreshed_at"]
+pytestmark = pytest.mark.slow
+
+# The publication step of the refresh job in a process of its own, stalled (when asked) once the
+# new publication's first file is written: the test kills it there, as a crash would.
+PUBLISH_ONLY = """
+import sys, time
+import dagster as dg
+import publication.publish as publish_module
+from orchestration.cli import REPO_ROOT, _environment
+from pathlib import Path
+
+drop, home, stall = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "stall"
+_environment(home, drop)
+if stall:
+    write_parquet = publish_module.write_parquet
+    def stalled(*args):
+        rows = write_parquet(*args)
+        print("STALLED", flush=True)
+        time.sleep(600)
+        return rows
+    publish_module.write_parquet = stalled
+from orchestration.definitions import defs
+result = defs.resolve_job_def("refresh").execute_in_process(
+    instance=dg.DagsterInstance.from_config(str(REPO_ROOT)), asset_selection=[dg.AssetKey("publication")],
+    run_config={"resources": {"warehouse": {"config": {"home": str(home)}}}}, raise_on_error=False)
+sys.exit(0 if result.success else 1)
+"""
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SEND_WAREHOUSE_PSEUDO_KEY", "SEND_WAREHOUSE_POSTGRES_URL")}
+    env["SEND_WAREHOUSE_PSEUDO_KEY"] = "demo key of the e2e tests"
+    return {**env, **extra}
+
+
+def refresh(drop: Path, home: Path, *extra: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "orchestration.cli", "refresh", "--drop", str(drop),
+                           "--home", str(home), *extra], capture_output=True, text=True, env=env, timeout=900)
+
+
+def published_kpis(home: Path) -> pd.DataFrame:
+    return pd.read_parquet(home / "publish" / "restricted" / "kpi_values.parquet")
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    """A database of its own on the test server, or None when there is none (its test then skips)."""
+    if not os.environ.get("SEND_WAREHOUSE_TEST_POSTGRES_URL"):
+        yield None
+        return
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory, postgres_url):
+    """A drop, and a home refreshed on it (with the PostgreSQL target when a server is there)."""
+    root = tmp_path_factory.mktemp("targets")
+    drop, home = root / "drop", root / "home"
+    generate_drop(drop, as_at=AS_AT, scale=0.02, seed=11)
+    env = environment(**({"SEND_WAREHOUSE_POSTGRES_URL": postgres_url} if postgres_url else {}))
+    result = refresh(drop, home, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert postgres_url is None or "published to PostgreSQL" in result.stdout
+    return drop, home
+
+
+def same_rows(left: pd.DataFrame, right: pd.DataFrame) -> list[str]:
+    """Differences between two kpi_values tables, row for row (floats to 1e-9 relative: the engines
+    add apportioned fractions in different orders)."""
+    key = ["kpi_id", "geography_level", "geography_code", "breakdown", "breakdown_value"]
+    left, right = (t[COMPARED].sort_values(key).reset_index(drop=True) for t in (left, right))
+    if len(left) != len(right):
+        return [f"{len(left)} rows against {len(right)}"]
+    problems = []
+    for (_, a), (_, b) in zip(left.iterrows(), right.iterrows()):
+        for column in COMPARED:
+            x, y = a[column], b[column]
+            if pd.isna(x) and pd.isna(y):
+                continue
+            if isinstance(x, float) or isinstance(y, float):
+                if not (pd.notna(x) and pd.notna(y) and math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)):
+                    problems.append(f"{tuple(a[key])} {column}: {x} != {y}")
+            elif x != y:
+                problems.append(f"{tuple(a[key])} {column}: {x!r} != {y!r}")
+    return problems
+
+
+def test_postgresql_target_holds_the_same_kpi_values_as_duckdb(refreshed, postgres_url):
+    if postgres_url is None:
+        pytest.skip("SEND_WAREHOUSE_TEST_POSTGRES_URL is not set: no PostgreSQL server to build the marts on")
+    _, home = refreshed
+    server = make_url(postgres_url)
+    with psycopg2.connect(host=server.host, port=server.port or 5432, user=server.username,
+                          password=server.password, dbname=server.database) as pg:
+        from_postgres = pd.read_sql(f"select {', '.join(KPI_COLUMNS)} from marts.kpi_values", pg)
+        tables = pd.read_sql("select table_schema, table_name from information_schema.tables "
+                             "where table_schema in ('landing', 'marts', 'marts_build')", pg)
+    from_duckdb = published_kpis(home)
+    for column in ("reporting_date", "period_start", "period_end"):
+        from_postgres[column] = pd.to_datetime(from_postgres[column]).dt.date
+        from_duckdb[column] = pd.to_datetime(from_duckdb[column]).dt.date
+    assert len(from_duckdb) > 1000
+    assert same_rows(from_duckdb, from_postgres) == []
+    marts = set(tables.loc[tables.table_schema == "marts", "table_name"])
+    assert {"kpi_values", "mart_send_cohort", "sub_icb_district_crosswalk", "kpi_catalogue"} <= marts
+    assert set(tables.loc[tables.table_schema == "landing", "table_name"]) == {"files"}  # no clear identifiers
+    assert "marts_build" not in set(tables.table_schema)
+
+
+def test_a_refresh_killed_during_publication_leaves_the_previous_one_and_a_rerun_completes_it(refreshed):
+    drop, home = refreshed
+    before = current_publication(home)
+    before_files = {p.relative_to(home / "publish"): p.stat().st_size for p in (home / "publish").rglob("*")}
+    process = subprocess.Popen([sys.executable, "-c", PUBLISH_ONLY, str(drop), str(home), "stall"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment())
+    try:
+        assert process.stdout.readline().strip() == "STALLED"
+        leftovers = [p for p in (home / "publications").iterdir() if p.name.endswith(".tmp")]
+        assert leftovers and any(leftovers[0].rglob("*.parquet"))  # the new publication is half written
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert current_publication(home) == before
+    assert {p.relative_to(home / "publish"): p.stat().st_size for p in (home / "publish").rglob("*")} == before_files
+
+    rerun = subprocess.run([sys.executable, "-c", PUBLISH_ONLY, str(drop), str(home), "go"],
+                           capture_output=True, text=True, env=environment(), timeout=600)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    after = current_publication(home)
+    assert after["publication_id"] != before["publication_id"]
+    assert not [p for p in (home / "publications").iterdir() if p.name.startswith(".")]
+    for name, rows in after["row_counts"].items():
+        assert (home / "publish" / name).is_file(), name
+    assert len(pd.read_csv(home / "publish" / "public" / "kpi_values.csv")) == after["row_counts"][
+        "public/kpi_values.csv"]
+
+
+def test_a_past_month_rerun_publishes_the_same_figures_after_newer_files_landed(refreshed):
+    drop, home = refreshed
+    first = current_publication(home)
+    figures = published_kpis(home)
+    generate_drop(drop, as_at=NEXT_MONTH, scale=0.02, seed=12)  # next month's extracts arrive
+    time.sleep(1)  # a publication id has one-second resolution
+    result = refresh(drop, home, "--reporting-date", AS_AT.isoformat(), env=environment())
+    assert result.returncode == 0, result.stdout + result.stderr
+    again = current_publication(home)
+    assert again["publication_id"] != first["publication_id"]
+    assert (again["reporting_date"], again["source_extracts"]) == (first["reporting_date"], first["source_extracts"])
+    assert same_rows(figures, published_kpis(home)) == []
+    with open(home / "publish" / "publication.json", encoding="utf-8") as f:
+        assert json.load(f)["row_counts"] == first["row_counts"]

@@ -1,0 +1,105 @@
+"""The drop-folder sensor, evaluated with Dagster's sensor test API on a temporary drop folder."""
+import os
+import time
+
+import dagster as dg
+import pytest
+
+from orchestration.definitions import defs
+from orchestration.drop_sensor import SETTLE_SECONDS, partner_drop_sensor
+from orchestration.resources import DropFolder
+
+SETTLED = time.time() - 2 * SETTLE_SECONDS
+
+
+def drop_file(drop, relative: str, text: str = "a,b\n1,2\n", settled: bool = True):
+    path = drop / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    if settled:
+        os.utime(path, (SETTLED, SETTLED))
+    return path
+
+
+def evaluate(drop, cursor=None):
+    """The sensor's run requests (or skip reason) and its new cursor."""
+    context = dg.build_sensor_context(cursor=cursor, definitions=defs,
+                                      resources={"drop": DropFolder(path=str(drop))})
+    result = partner_drop_sensor(context)
+    return result, context.cursor
+
+
+def landing_keys(request: dg.RunRequest) -> set[str]:
+    return {k.to_user_string() for k in request.asset_selection if k.path[0] == "clean"}
+
+
+def assert_runnable(request: dg.RunRequest):
+    """The request is a valid subset of the refresh job, without the report or PostgreSQL."""
+    job = defs.resolve_job_def("refresh").get_subset(asset_selection=set(request.asset_selection),
+                                                   asset_check_selection=set(request.asset_check_keys))
+    assert job.name == "refresh"
+    keys = {k.to_user_string() for k in request.asset_selection}
+    assert {"landing_gate", "publication"} <= keys
+    assert not keys & {"quality_report", "postgres_marts"}
+
+
+@pytest.fixture
+def drop(tmp_path):
+    folder = tmp_path / "drop"
+    drop_file(folder, "council/ehcp_caseload_20250630.csv")
+    drop_file(folder, "mpft/camhs_referrals_20250630.csv")
+    return folder
+
+
+def test_the_sensor_and_the_monthly_schedule_are_on_by_default():
+    assert defs.get_sensor_def("partner_drop_sensor").default_status == dg.DefaultSensorStatus.RUNNING
+    assert defs.get_schedule_def("refresh_schedule").default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_first_look_requests_a_run_per_partner_with_files(drop):
+    requests, _ = evaluate(drop)
+    assert [r.tags["send_warehouse/partner"] for r in requests] == ["council", "mpft"]
+    assert [landing_keys(r) for r in requests] == [{"clean/council__ehcp_caseload"}, {"clean/mpft__camhs_referrals"}]
+
+
+def test_a_new_file_requests_a_run_for_that_partners_assets_only(drop):
+    _, cursor = evaluate(drop)
+    drop_file(drop, "council/ehcp_caseload_20250731.csv")
+    (request,), cursor = evaluate(drop, cursor)
+    assert request.tags["send_warehouse/partner"] == "council"
+    assert landing_keys(request) == {"clean/council__ehcp_caseload"}
+    assert_runnable(request)
+    assert {"stg_council__ehcp_caseload", "kpi_ehcp", "kpi_values"} <= {k.to_user_string() for k in request.asset_selection}
+    checks = {(k.asset_key.to_user_string(), k.name) for k in request.asset_check_keys}
+    assert ("clean/council__ehcp_caseload", "delivery_accepted") in checks
+    assert ("landing_gate", "every_extract_accepted") in checks
+    assert not any(asset.startswith("clean/mpft") for asset, _ in checks)
+    skipped, _ = evaluate(drop, cursor)
+    assert isinstance(skipped, dg.SkipReason)
+
+
+def test_a_corrected_file_requests_a_new_run(drop):
+    requests, cursor = evaluate(drop)
+    first_key = requests[0].run_key
+    drop_file(drop, "council/ehcp_caseload_20250630.csv", "a,b\n1,2\n3,4\n")
+    (request,), _ = evaluate(drop, cursor)
+    assert landing_keys(request) == {"clean/council__ehcp_caseload"}
+    assert request.run_key != first_key
+
+
+def test_a_file_still_being_written_waits_until_it_settles(drop):
+    _, cursor = evaluate(drop)
+    path = drop_file(drop, "mpft/slt_referrals_20250731.csv", settled=False)
+    skipped, cursor = evaluate(drop, cursor)
+    assert isinstance(skipped, dg.SkipReason)
+    os.utime(path, (SETTLED, SETTLED))
+    (request,), _ = evaluate(drop, cursor)
+    assert landing_keys(request) == {"clean/mpft__slt_referrals"}
+
+
+def test_an_unrecognised_file_runs_the_landing_gate_without_landing_anything(drop):
+    _, cursor = evaluate(drop)
+    drop_file(drop, "nscht/waiting_list_20250731.csv")
+    (request,), _ = evaluate(drop, cursor)
+    assert landing_keys(request) == set()
+    assert_runnable(request)
