@@ -3,7 +3,7 @@
     python -m expectations.measure_cost --rows 1000000
 
 The table has the cleaned columns of ``council/ehcp_caseload`` (four 64-character
-pseudonyms, dates, codes) in an in-memory DuckDB; the suite is the real one (34 expectations).
+pseudonyms, dates, codes) in an in-memory DuckDB; the suite is the real one (35 expectations).
 """
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ create table landing.files as select * from (values
     ('previous', 'council', 'ehcp_caseload', date '2025-06-30', $rows, timestamp '2025-07-01 09:00', 'accepted'),
     ('current', 'council', 'ehcp_caseload', date '2025-07-31', $rows, timestamp '2025-08-01 09:00', 'accepted')
 ) v(file_id, partner, extract, as_at, rows_received, received_at, status);
+create table landing.row_issues as
+select 'current' as file_id, (i + 2)::integer as row_number, 'nhs_number' as field,
+       'INVALID_NHS_NUMBER' as reason_code, 'kept' as action, 'fails the check digit' as message
+from range($rows) t(i) where i % 100 = 0;
 create schema clean;
 create table clean.council__ehcp_caseload as
 select sha256('child' || i) as la_child_id_pseudo,

@@ -2,8 +2,8 @@
 
 GX cannot validate DuckDB through SQLAlchemy, so the runner reads only the columns the
 suite needs into pandas and validates them with an ephemeral GX context and a pandas data
-source. GX results are reduced to counts and percentages at once (see ``results``): no
-value from a data row leaves this module.
+source. GX results are reduced to counts and percentages at once (see ``results`` and
+``data_docs``): no value from a data row leaves this module.
 """
 from __future__ import annotations
 
@@ -19,13 +19,14 @@ import pandas as pd
 os.environ["GX_ANALYTICS_ENABLED"] = "false"  # set before GX is imported: no usage analytics
 
 import great_expectations as gx  # noqa: E402
-from great_expectations.core import ExpectationValidationResult  # noqa: E402
+from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult  # noqa: E402
 from great_expectations.data_context.types.base import (  # noqa: E402
     DataContextConfig,
     InMemoryStoreBackendDefaults,
     ProgressBarsConfig,
 )
 
+from expectations.data_docs import DataDocs  # noqa: E402
 from expectations.results import Outcome, SuiteResult, append_results  # noqa: E402
 from expectations.suite_files import SuiteFile, columns_in_condition, columns_named_by, load_suite  # noqa: E402
 
@@ -47,12 +48,14 @@ def validate(
     partner: str | None = None,
     extract: str | None = None,
     extract_date: date | None = None,
+    data_docs: DataDocs | None = None,
 ) -> SuiteResult:
     """Run ``suite_name`` on its table, append the outcomes to ``quality.validation_results``.
 
     With ``partner``, ``extract`` and ``extract_date`` the suite sees one delivery: its SQL
     may use ``$file_id`` (that delivery's accepted file) and ``$previous_file_id`` (the
-    accepted file of the delivery before it, if any).
+    accepted file of the delivery before it, if any). With ``data_docs`` the reduced GX
+    results are also kept for GX's Data Docs.
     """
     suite = load_suite(suite_name)
     parameters = _sql_parameters(con, partner, extract, extract_date)
@@ -62,18 +65,24 @@ def validate(
     columns = _table_columns(con, suite.table)
 
     rows = _read_table_rows(con, suite, columns, parameters)
-    gx_results = _run(context, TABLE_ROWS, rows,
-                      suite.expectations_for(None) + _each_text_column(suite, columns), gx_parameters)
+    runs = [_run(context, suite_name, TABLE_ROWS, rows,
+                 suite.expectations_for(None) + _each_text_column(suite, columns), gx_parameters)]
     for frame, sql in suite.frames.items():
         if expectations := suite.expectations_for(frame):
-            gx_results += _run(context, frame, _query(con, sql, parameters), expectations, gx_parameters)
+            runs.append(_run(context, f"{suite_name}.{frame}", frame, _query(con, sql, parameters),
+                             expectations, gx_parameters))
+    runs = [run for run in runs if run is not None]
 
     validated_at = datetime.now(UTC).replace(tzinfo=None)
     outcomes = tuple(
         _outcome(r, suite=suite_name, asset=asset_key, partner=partner, extract=extract,
                  extract_date=extract_date, run_id=run_id, validated_at=validated_at)
-        for r in gx_results
+        for _, validation in runs for r in validation.results
     )
+    if data_docs is not None:
+        batch = f"{asset_key}.{extract_date}" if extract_date else asset_key
+        for gx_suite, validation in runs:
+            data_docs.record(gx_suite, validation, run_id=run_id, run_time=validated_at, batch=batch)
     result = SuiteResult(suite=suite_name, asset=asset_key, rows_validated=len(rows), outcomes=outcomes)
     append_results(con, result)
     return result
@@ -169,19 +178,19 @@ def _ephemeral_context():
     )
 
 
-def _run(context, frame: str, data: pd.DataFrame, expectations: list[dict],
-         gx_parameters: dict) -> list[ExpectationValidationResult]:
+def _run(context, name: str, frame: str, data: pd.DataFrame, expectations: list[dict], gx_parameters: dict
+         ) -> tuple[gx.ExpectationSuite, ExpectationSuiteValidationResult] | None:
+    """The GX suite ``name`` (``expectations``) and its result on ``data``; None if there are none."""
     if not expectations:
-        return []
-    suite = gx.ExpectationSuite(name=frame, expectations=copy.deepcopy(expectations))
+        return None
+    suite = gx.ExpectationSuite(name=name, expectations=copy.deepcopy(expectations))
     batch = (
         context.data_sources.add_pandas(frame)
         .add_dataframe_asset(frame)
         .add_batch_definition_whole_dataframe(frame)
         .get_batch(batch_parameters={"dataframe": data})
     )
-    validation = batch.validate(suite, result_format=RESULT_FORMAT, expectation_parameters=gx_parameters)
-    return list(validation.results)
+    return suite, batch.validate(suite, result_format=RESULT_FORMAT, expectation_parameters=gx_parameters)
 
 
 def _number(value) -> float | None:

@@ -3,7 +3,8 @@
 One check per landed extract (``clean/<partner>__<extract>``) and per published mart. A
 failed critical expectation fails the check with ERROR severity, which stops the assets
 downstream of it in the same run; failed warnings give a WARN result and block nothing.
-Outcomes are stored in ``quality.validation_results`` for the board report.
+Outcomes are stored in ``quality.validation_results`` for the board report, and the reduced
+GX results for the data engineers' Data Docs.
 """
 
 from datetime import date
@@ -93,7 +94,7 @@ def build_quality_check(
                 return _no_delivery_result(partner, extract, reporting_date)
             result = validate(
                 con, suite_name, run_id=context.run.run_id, asset_key=asset_key.to_user_string(),
-                partner=partner, extract=extract, extract_date=extract_date,
+                partner=partner, extract=extract, extract_date=extract_date, data_docs=warehouse.data_docs,
             )
         return check_result(result)
 

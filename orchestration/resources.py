@@ -10,6 +10,8 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
+from expectations.data_docs import DataDocs
+
 
 class Warehouse(dg.ConfigurableResource):
     """The warehouse home: DuckDB file, publications and reports live under it."""
@@ -36,7 +38,6 @@ class Warehouse(dg.ConfigurableResource):
             self._run_lock.close()
             self._run_lock = None
 
-
     @property
     def home_path(self) -> Path:
         return Path(self.home)
@@ -48,6 +49,11 @@ class Warehouse(dg.ConfigurableResource):
     @property
     def reports_dir(self) -> Path:
         return self.home_path / "reports"
+
+    @property
+    def data_docs(self) -> DataDocs:
+        """GX Data Docs: reduced results under ``quality/gx``, the site under ``reports/data-docs``."""
+        return DataDocs(store_dir=self.home_path / "quality" / "gx", site_dir=self.reports_dir / "data-docs")
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         self.home_path.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""The governance board's one-page data-quality report: a self-contained HTML file."""
+"""The governance board's one-page data-quality report: a self-contained HTML file and its PDF."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from reporting import benchmarks, figures
 from reporting.charts import failed_checks_chart, pass_rate_chart
+from reporting.pdf import write_pdf
 
 _TEMPLATES = Environment(
     loader=PackageLoader("reporting", "templates"),
@@ -25,7 +26,7 @@ def build_report(
     published: bool,
     reasons: list[str],
 ) -> Path:
-    """Write ``reports_dir/data-quality-<reporting_date>.html`` and return its path.
+    """Write ``reports_dir/data-quality-<reporting_date>.html`` and ``.pdf``; return the HTML's path.
 
     ``reasons`` say in plain English why the KPIs were held back (or anything the board
     should know when they were published). Works before the marts exist and on a first
@@ -64,4 +65,5 @@ def build_report(
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / f"data-quality-{reporting_date}.html"
     path.write_text(html, encoding="utf-8")
+    write_pdf(html, path.with_suffix(".pdf"))
     return path

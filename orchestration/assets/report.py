@@ -20,15 +20,18 @@ def _newest_refresh(instance: dg.DagsterInstance) -> str:
     return runs[0].run_id
 
 
-@dg.asset(group_name="reporting", kinds={"html"},
-          description="HTML data-quality report for the governance board (HOME/reports).")
+@dg.asset(group_name="reporting", kinds={"html", "pdf"},
+          description="Data-quality report for the governance board (HTML and PDF) and the "
+                      "Great Expectations Data Docs for data engineers (HOME/reports).")
 def quality_report(context: dg.AssetExecutionContext, config: ReportConfig,
                    warehouse: Warehouse) -> dg.MaterializeResult:
     outcome = refresh_outcome(context.instance, config.refresh_run_id or _newest_refresh(context.instance))
     with warehouse.connect() as con:
         path = build_report(con, warehouse.reports_dir, warehouse.resolved_reporting_date(),
                             outcome.published, outcome.reasons)
+    data_docs = warehouse.data_docs.build(outcome.run_id)
     return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(path)), "published": outcome.published,
+        "path": dg.MetadataValue.path(str(path)), "pdf": dg.MetadataValue.path(str(path.with_suffix(".pdf"))),
+        "data_docs": dg.MetadataValue.path(str(data_docs)), "published": outcome.published,
         "refresh_run_id": outcome.run_id,
     })

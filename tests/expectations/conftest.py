@@ -32,14 +32,17 @@ EHCP_COLUMNS = {
 
 
 def _add_delivery(con, file_id: str, as_at: date, rows: int, partner="council", extract="ehcp_caseload"):
-    """A row of ``landing.files`` for an accepted delivery (the table is created if needed)."""
+    """A row of ``landing.files`` for an accepted delivery (the tables are created if needed)."""
     con.execute("""
         create schema if not exists landing;
         create table if not exists landing.files (
             file_id varchar, partner varchar, extract varchar, as_at date, file_name varchar,
             source varchar, sha256 varchar, size_bytes bigint, rows_received integer,
             rows_accepted integer, rows_quarantined integer, received_at timestamp,
-            status varchar, message varchar)
+            status varchar, message varchar);
+        create table if not exists landing.row_issues (
+            file_id varchar, row_number integer, field varchar, reason_code varchar,
+            action varchar, message varchar)
     """)
     con.execute(
         "insert into landing.files values (?, ?, ?, ?, ?, 'drop', 'x', 1, ?, ?, 0, ?, 'accepted', null)",
@@ -55,10 +58,21 @@ def _ehcp_rows(file_id: str, as_at: date, rows: int, **overrides: str) -> str:
             f"date '{as_at}' as _as_at from range({rows}) t(i)")
 
 
-def _build_ehcp_warehouse(con, rows: int = 30, **overrides: str) -> None:
-    """Two deliveries of the EHC caseload; the current one (``AS_AT``) gets ``overrides``."""
+def _build_ehcp_warehouse(con, rows: int = 30, invalid_nhs_rows: int = 0, **overrides: str) -> None:
+    """Two deliveries of the EHC caseload; the current one (``AS_AT``) gets ``overrides``.
+
+    ``invalid_nhs_rows``: that many of the current rows had an NHS number failing its check
+    digit, recorded by landing as a kept-row issue (with the pseudonym nulled).
+    """
     _add_delivery(con, "previous", PREVIOUS_AS_AT, rows)
     _add_delivery(con, "current", AS_AT, rows)
+    if invalid_nhs_rows:
+        overrides.setdefault("nhs_number_pseudo", f"case when i >= {invalid_nhs_rows} then sha256('nhs' || i) end")
+        con.execute(f"""
+            insert into landing.row_issues
+            select 'current', (i + 2)::integer, 'nhs_number', 'INVALID_NHS_NUMBER', 'kept',
+                   'NHS number fails the modulus-11 check' from range({invalid_nhs_rows}) t(i)
+        """)
     con.execute("create schema if not exists clean")
     con.execute(f"create table clean.council__ehcp_caseload as {_ehcp_rows('current', AS_AT, rows, **overrides)}")
     con.execute(f"insert into clean.council__ehcp_caseload by name {_ehcp_rows('previous', PREVIOUS_AS_AT, rows)}")
@@ -112,7 +126,8 @@ def con(tmp_path):
 @pytest.fixture
 def ehcp_warehouse(con):
     """Builds the EHC caseload deliveries in ``con``: ``ehcp_warehouse(column=sql, ...)``."""
-    return lambda rows=30, **overrides: _build_ehcp_warehouse(con, rows, **overrides)
+    return lambda rows=30, invalid_nhs_rows=0, **overrides: _build_ehcp_warehouse(
+        con, rows, invalid_nhs_rows, **overrides)
 
 
 @pytest.fixture

@@ -95,3 +95,16 @@ def test_district_counts_above_the_county_count_are_a_warning(con, marts):
     result = validate(con, "kpi_values", run_id="run-1", asset_key="kpi_values")
     assert result.passed_critical
     assert failed(result) == {("warning", "expect_column_values_to_be_between", "district_excess")}
+
+
+def test_many_invalid_nhs_numbers_are_a_critical_failure(con, as_at, ehcp_warehouse):
+    ehcp_warehouse(invalid_nhs_rows=9)  # 30% of the delivery
+    result = run_ehcp(con, as_at)
+    (invalid,) = [o for o in result.failed if o.column_name == "invalid_nhs_percent"]
+    assert (invalid.severity, invalid.observed_value) == ("critical", 30.0)
+    assert ("warning", "expect_column_values_to_not_be_null", "nhs_number_pseudo") in failed(result)
+
+
+def test_the_usual_few_invalid_nhs_numbers_pass(con, as_at, ehcp_warehouse):
+    ehcp_warehouse(invalid_nhs_rows=1)
+    assert run_ehcp(con, as_at).failed == []
