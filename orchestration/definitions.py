@@ -8,7 +8,7 @@ from orchestration.assets.landing import landing_assets, landing_gate
 from orchestration.assets.postgres import postgres_marts
 from orchestration.assets.publication import publication
 from orchestration.assets.report import quality_report
-from orchestration.assets.transform import dbt_project, warehouse_dbt_models
+from orchestration.assets.transform import DBT_PROJECT_DIR, dbt_project, warehouse_dbt_models
 from orchestration.checks import quality_checks
 from orchestration.drop_sensor import partner_drop_sensor
 from orchestration.jobs import (
@@ -30,6 +30,7 @@ defs = dg.Definitions(
         "pseudonymiser": Pseudonymiser(key=dg.EnvVar("SEND_WAREHOUSE_PSEUDO_KEY")),
         "postgres_target": PostgresTarget(url=dg.EnvVar("SEND_WAREHOUSE_POSTGRES_URL")),
         "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt_postgres": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), target="postgres"),
     },
     # One process, one step at a time: DuckDB allows a single writer per warehouse file.
     executor=dg.in_process_executor,

@@ -22,7 +22,7 @@ from publication.publish import current_publication
                 "from DuckDB, `dbt build --target postgres`, then marts_build swapped in as marts.",
 )
 def postgres_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, postgres_target: PostgresTarget,
-                   dbt: DbtCliResource) -> dg.MaterializeResult:
+                   dbt_postgres: DbtCliResource) -> dg.MaterializeResult:
     published = current_publication(warehouse.home_path)
     if published is None:
         raise dg.Failure("nothing published yet: the PostgreSQL target mirrors the current publication")
@@ -33,7 +33,7 @@ def postgres_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, post
     variables = postgres.dbt_variables(
         published["reporting_date"], datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))
     os.environ.update(postgres.dbt_environment(postgres_target.url))
-    dbt.cli(["build", "--target", "postgres", "--vars", json.dumps(variables)], raise_on_error=True).wait()
+    dbt_postgres.cli(["build", "--vars", json.dumps(variables)], raise_on_error=True).wait()
     postgres.publish_build(postgres_target.url)
     return dg.MaterializeResult(metadata={
         "database": postgres.described(postgres_target.url),

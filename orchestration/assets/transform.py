@@ -20,7 +20,8 @@ if _INTERPRETER_BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([_INTERPRETER_BIN, os.environ.get("PATH", "")])
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target=os.environ.get("SEND_WAREHOUSE_DBT_TARGET", "duckdb"))
+# The refresh builds the DuckDB warehouse; the PostgreSQL target is built after it (assets/postgres.py).
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target="duckdb")
 if not dbt_project.manifest_path.exists():
     dbt_project.preparer.prepare(dbt_project)
 dbt_project.prepare_if_dev()

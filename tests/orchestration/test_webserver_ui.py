@@ -1,0 +1,103 @@
+"""The Dagster UI as a data engineer sees it: dagster-webserver on loopback, headless Chromium, GraphQL."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium")
+CHECKS_QUERY = """{ assetNodes { assetKey { path } assetChecksOrError {
+    ... on AssetChecks { checks { name blocking } } } } }"""
+AUTOMATION_QUERY = """{ repositoriesOrError { ... on RepositoryConnection { nodes {
+    schedules { name scheduleState { status } } sensors { name sensorState { status } } } } } }"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def webserver(tmp_path_factory):
+    """http://127.0.0.1:<port> of a dagster-webserver on the project's definitions, stopped afterwards."""
+    root = tmp_path_factory.mktemp("ui")
+    (root / "home" / "dagster" / "logs").mkdir(parents=True)
+    (root / "drop").mkdir()
+    env = {**os.environ, "DAGSTER_HOME": str(REPO_ROOT), "SEND_WAREHOUSE_HOME": str(root / "home"),
+           "SEND_WAREHOUSE_DROP": str(root / "drop"), "SEND_WAREHOUSE_PSEUDO_KEY": "key of the UI test",
+           "SEND_WAREHOUSE_DAGSTER_STORAGE": str(root / "home" / "dagster"),
+           "SEND_WAREHOUSE_DAGSTER_LOGS": str(root / "home" / "dagster" / "logs"),
+           "SEND_WAREHOUSE_DUCKDB": str(root / "home" / "warehouse.duckdb"), "DAGSTER_DISABLE_TELEMETRY": "true"}
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("dagster-webserver")), "-m", "orchestration.definitions",
+         "-h", "127.0.0.1", "-p", str(port)],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/server_info", timeout=5)
+                break
+            except OSError:
+                assert server.poll() is None, "dagster-webserver exited"
+                assert time.monotonic() < deadline, "dagster-webserver did not answer within 180 s"
+                time.sleep(1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def graphql(url: str, query: str) -> dict:
+    request = urllib.request.Request(f"{url}/graphql", data=json.dumps({"query": query}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)["data"]
+
+
+def rendered(url: str) -> str:
+    """The page's DOM once the UI's scripts have run (headless Chromium)."""
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--virtual-time-budget=30000", "--dump-dom", url],
+        capture_output=True, text=True, timeout=180)
+    return result.stdout
+
+
+def test_graphql_lists_the_asset_checks(webserver):
+    checks = {("/".join(node["assetKey"]["path"]), check["name"]): check["blocking"]
+              for node in graphql(webserver, CHECKS_QUERY)["assetNodes"]
+              for check in node["assetChecksOrError"].get("checks", [])}
+    assert checks[("landing_gate", "every_extract_accepted")] is True
+    assert checks[("kpi_values", "quality_suite")] is True
+    assert checks[("clean/council__ehcp_caseload", "quality_suite")] is True
+    assert ("clean/mpft__camhs_referrals", "delivery_accepted") in checks
+    assert any(name.startswith("unique_combination_kpi_values") for asset, name in checks if asset == "kpi_values")
+
+
+def test_the_schedule_and_the_sensors_are_on(webserver):
+    (repository,) = graphql(webserver, AUTOMATION_QUERY)["repositoriesOrError"]["nodes"]
+    schedules = {s["name"]: s["scheduleState"]["status"] for s in repository["schedules"]}
+    sensors = {s["name"]: s["sensorState"]["status"] for s in repository["sensors"]}
+    assert schedules == {"refresh_schedule": "RUNNING"}
+    assert sensors["partner_drop_sensor"] == "RUNNING"
+    assert sensors["postgres_after_published_refresh"] == "RUNNING"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)")
+def test_the_ui_shows_the_asset_graph_the_schedule_and_the_sensor(webserver):
+    graph = rendered(f"{webserver}/asset-groups")
+    assert "Global asset lineage" in graph
+    assert all(f">{group}<" in graph for group in ("council", "icb", "mpft", "nscht", "marts", "publication"))
+    automation = rendered(f"{webserver}/automation")
+    assert "refresh_schedule" in automation and "partner_drop_sensor" in automation
