@@ -102,7 +102,9 @@ areas as (
             when 'Regional' then region_name
             else la_name
         end as geography_name,
-        total_rows.*
+        region_code,
+        old_la_code,
+        {{ figures | join(', ') }}
     from total_rows
 )
 
