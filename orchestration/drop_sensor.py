@@ -6,7 +6,9 @@ with the cursor, which holds those of the previous tick. Every partner with a ne
 file gets one run of its changed extracts' landing assets and everything downstream of them
 (dbt models, checks, the landing gate, publication); other partners' landing assets are not
 in the run. The run key is the partner and the state of its changed files, so the same
-delivery never starts two runs. Database sources have no files: the monthly refresh reads them.
+delivery never starts two runs. The first tick (no cursor yet, e.g. a new deployment) only
+records what is there: those files are the monthly refresh's, or a manual run's. Database
+sources have no files: the monthly refresh reads them.
 """
 from __future__ import annotations
 
@@ -63,7 +65,8 @@ def _run_key(partner: str, states: dict[str, list[int]]) -> str:
 )
 def partner_drop_sensor(context: dg.SensorEvaluationContext, drop: DropFolder):
     root = Path(drop.path)
-    seen: dict[str, list[int]] = json.loads(context.cursor) if context.cursor else {}
+    first_look = context.cursor is None
+    seen: dict[str, list[int]] = {} if first_look else json.loads(context.cursor)
     settled_before = time.time() - SETTLE_SECONDS
     cursor: dict[str, list[int]] = {}
     changed: dict[str, dict[str, list[int]]] = {}
@@ -79,6 +82,9 @@ def partner_drop_sensor(context: dg.SensorEvaluationContext, drop: DropFolder):
             changed.setdefault(partner, {})[name] = state
             keys.setdefault(partner, set()).add(key)
     context.update_cursor(json.dumps(cursor, sort_keys=True))
+    if first_look:
+        return dg.SkipReason(f"first look at {root}: {len(cursor)} settled file(s) recorded; "
+                             "new or changed files from now on start runs")
     if not changed:
         return dg.SkipReason(f"no new or changed settled file in {root}")
     graph = context.repository_def.asset_graph

@@ -56,10 +56,28 @@ def test_the_sensor_and_the_monthly_schedule_are_on_by_default():
     assert defs.get_schedule_def("refresh_schedule").default_status == dg.DefaultScheduleStatus.RUNNING
 
 
-def test_first_look_requests_a_run_per_partner_with_files(drop):
-    requests, _ = evaluate(drop)
+def test_the_first_look_records_the_drop_without_starting_runs(drop):
+    skipped, cursor = evaluate(drop)
+    assert isinstance(skipped, dg.SkipReason) and "2 settled file(s) recorded" in skipped.skip_message
+    assert isinstance(evaluate(drop, cursor)[0], dg.SkipReason)
+
+
+def test_new_files_of_two_partners_request_one_run_each(drop):
+    _, cursor = evaluate(drop)
+    drop_file(drop, "council/ehcp_caseload_20250731.csv")
+    drop_file(drop, "mpft/camhs_referrals_20250731.csv")
+    requests, _ = evaluate(drop, cursor)
     assert [r.tags["send_warehouse/partner"] for r in requests] == ["council", "mpft"]
     assert [landing_keys(r) for r in requests] == [{"clean/council__ehcp_caseload"}, {"clean/mpft__camhs_referrals"}]
+
+
+def test_the_first_file_in_an_empty_drop_starts_a_run(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    _, cursor = evaluate(empty)
+    drop_file(empty, "icb/gp_practices_20250731.csv")
+    (request,), _ = evaluate(empty, cursor)
+    assert landing_keys(request) == {"clean/icb__gp_practices"}
 
 
 def test_a_new_file_requests_a_run_for_that_partners_assets_only(drop):
@@ -79,12 +97,13 @@ def test_a_new_file_requests_a_run_for_that_partners_assets_only(drop):
 
 
 def test_a_corrected_file_requests_a_new_run(drop):
-    requests, cursor = evaluate(drop)
-    first_key = requests[0].run_key
-    drop_file(drop, "council/ehcp_caseload_20250630.csv", "a,b\n1,2\n3,4\n")
+    _, cursor = evaluate(drop)
+    drop_file(drop, "council/ehcp_caseload_20250731.csv")
+    (first,), cursor = evaluate(drop, cursor)
+    drop_file(drop, "council/ehcp_caseload_20250731.csv", "a,b\n1,2\n3,4\n")
     (request,), _ = evaluate(drop, cursor)
     assert landing_keys(request) == {"clean/council__ehcp_caseload"}
-    assert request.run_key != first_key
+    assert request.run_key != first.run_key
 
 
 def test_a_file_still_being_written_waits_until_it_settles(drop):
