@@ -111,6 +111,12 @@ def same_rows(left: pd.DataFrame, right: pd.DataFrame) -> list[str]:
     return problems
 
 
+def query(pg, sql: str) -> pd.DataFrame:
+    with pg.cursor() as cursor:
+        cursor.execute(sql)
+        return pd.DataFrame(cursor.fetchall(), columns=[c.name for c in cursor.description])
+
+
 def test_postgresql_target_holds_the_same_kpi_values_as_duckdb(refreshed, postgres_url):
     if postgres_url is None:
         pytest.skip("SEND_WAREHOUSE_TEST_POSTGRES_URL is not set: no PostgreSQL server to build the marts on")
@@ -118,9 +124,9 @@ def test_postgresql_target_holds_the_same_kpi_values_as_duckdb(refreshed, postgr
     server = make_url(postgres_url)
     with psycopg2.connect(host=server.host, port=server.port or 5432, user=server.username,
                           password=server.password, dbname=server.database) as pg:
-        from_postgres = pd.read_sql(f"select {', '.join(KPI_COLUMNS)} from marts.kpi_values", pg)
-        tables = pd.read_sql("select table_schema, table_name from information_schema.tables "
-                             "where table_schema in ('landing', 'marts', 'marts_build')", pg)
+        from_postgres = query(pg, f"select {', '.join(KPI_COLUMNS)} from marts.kpi_values")
+        tables = query(pg, "select table_schema, table_name from information_schema.tables "
+                           "where table_schema in ('landing', 'marts', 'marts_build')")
     from_duckdb = published_kpis(home)
     for column in ("reporting_date", "period_start", "period_end"):
         from_postgres[column] = pd.to_datetime(from_postgres[column]).dt.date
