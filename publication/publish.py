@@ -28,6 +28,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from publication.benchmarks import public_kpi_benchmarks, public_reconciliation
 from publication.data_dictionary import DICTIONARY_COLUMNS, dictionary_rows
 from publication.disclosure import DisclosureSettings, public_crosswalk, public_kpi_values
 
@@ -37,7 +38,8 @@ KPI_COLUMNS = (
     "method", "suppressed", "refreshed_at", "source_extracts",
 )
 KPI_ORDER = "kpi_id, reporting_date, geography_level, geography_code, breakdown, breakdown_value"
-MARTS = ("kpi_values", "sub_icb_district_crosswalk", "mart_send_cohort", "kpi_catalogue")
+MARTS = ("kpi_values", "sub_icb_district_crosswalk", "mart_send_cohort", "kpi_catalogue", "kpi_benchmarks",
+         "ehcp_reconciliation")
 MANIFEST = "publication.json"
 
 
@@ -62,6 +64,11 @@ TABLES = {
                                         "select * from marts.sub_icb_district_crosswalk order by all", public_crosswalk),
     "send_cohort": Table("mart_send_cohort", "select * from marts.mart_send_cohort order by person_id", None),
     "kpi_catalogue": Table("kpi_catalogue", "select * from marts.kpi_catalogue order by kpi_id", _unchanged),
+    # Public form made from the public kpi_values in _write_tiers (publication.benchmarks.public_kpi_benchmarks).
+    "kpi_benchmarks": Table("kpi_benchmarks", "select * from marts.kpi_benchmarks "
+                            "order by kpi_id, breakdown, breakdown_value, comparator, geography_code", None),
+    "ehcp_reconciliation": Table("ehcp_reconciliation", "select * from marts.ehcp_reconciliation order by census_date",
+                                 public_reconciliation),
 }
 TIERS = ("restricted", "public")
 
@@ -121,6 +128,9 @@ def _write_tiers(con: duckdb.DuckDBPyConnection, folder: Path, settings: Disclos
         tables = {name: (TABLES[name].model, frame if tier == "restricted" else TABLES[name].public(frame, settings),
                          types)
                   for name, (frame, types) in frames.items() if tier == "restricted" or TABLES[name].public}
+        if tier == "public":  # Staffordshire's warehouse rows exactly as in the public kpi_values
+            frame, types = frames["kpi_benchmarks"]
+            tables["kpi_benchmarks"] = ("kpi_benchmarks", public_kpi_benchmarks(frame, tables["kpi_values"][1]), types)
         tables["data_dictionary"] = _data_dictionary(tables)
         (folder / tier).mkdir()
         for name, count in _write_tables(con, folder / tier, tables).items():

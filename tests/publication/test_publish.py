@@ -15,8 +15,10 @@ from publication.publish import KPI_COLUMNS, MartMissingError, current_publicati
 
 REPORTING_DATE = date(2025, 7, 31)
 TABLES = {
-    "restricted": {"kpi_values": 6, "sub_icb_district_crosswalk": 4, "send_cohort": 10, "kpi_catalogue": 2},
-    "public": {"kpi_values": 6, "sub_icb_district_crosswalk": 4, "kpi_catalogue": 2},
+    "restricted": {"kpi_values": 6, "sub_icb_district_crosswalk": 4, "send_cohort": 10, "kpi_catalogue": 2,
+                   "kpi_benchmarks": 2, "ehcp_reconciliation": 1},
+    "public": {"kpi_values": 6, "sub_icb_district_crosswalk": 4, "kpi_catalogue": 2, "kpi_benchmarks": 2,
+               "ehcp_reconciliation": 1},
 }
 FILES = tuple(f"{tier}/{table}.{kind}" for tier, tables in TABLES.items()
               for table in [*tables, "data_dictionary"] for kind in ("csv", "parquet")) + (
@@ -59,6 +61,26 @@ def con(tmp_path):
           ('04Y', 'E07000192', 0.8, 800, 1000), ('04Y', 'E07000196', 0.195, 195, 1000),
           ('04Y', 'E07000197', 0.005, 5, 1000), ('05W', 'E06000021', 1.0, 400, 400)
         ) v(sub_icb_code, lad_code, weight, population, sub_icb_population);
+        create table marts.kpi_benchmarks as
+        select 'ehcp_count' as kpi_id, 'TOTAL' as breakdown, 'TOTAL' as breakdown_value, 'count' as unit,
+               date '2025-07-31' as reporting_date, comparator, source, geography_level, geography_code,
+               geography_name, period_start, period_end, period_label, numerator, null::double as denominator,
+               numerator as value, null as missing_reason, null::integer as neighbour_rank,
+               null::integer as neighbour_areas, null::integer as england_rank, null::integer as england_areas,
+               false as suppressed, source_files
+        from (values
+          ('WAREHOUSE', 'warehouse', 'COUNTY', 'E10000028', 'Staffordshire', date '2025-07-31', date '2025-07-31',
+           'As at 2025-07-31', 123.0, 'council/ehcp_caseload/2025-07-31'),
+          ('ENGLAND', 'dfe', 'ENGLAND', 'E92000001', 'England', date '2025-01-16', date '2025-01-16',
+           'January 2025', 638745.0, 'dfe/caseload/2025-06-26')
+        ) v(comparator, source, geography_level, geography_code, geography_name, period_start, period_end,
+            period_label, numerator, source_files);
+        create table marts.ehcp_reconciliation as
+        select date '2025-07-31' as reporting_date, date '2025-01-16' as census_date, 'January 2025' as period_label,
+               '202425' as dfe_time_period, 118.0 as warehouse_ehcp_count, 121.0 as warehouse_plans_maintained,
+               8461.0 as dfe_ehcp_count, null as dfe_missing_reason, -8343.0 as difference,
+               -98.6 as difference_percent, false as suppressed,
+               'council/ehcp_caseload/2025-07-31' as caseload_file, 'dfe/caseload/2025-06-26' as release_file;
     """)
     yield connection
     connection.close()
