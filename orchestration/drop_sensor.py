@@ -37,7 +37,7 @@ def drop_targets(drop: Path) -> dict[str, tuple[str, dg.AssetKey]]:
     """
     today = date.today()
     targets = {}
-    for contract in all_contracts():
+    for contract in (c for c in all_contracts() if not c.bundled):  # bundled data is not in the drop
         for delivery in deliveries_for(contract, drop, today):
             targets[str(delivery.path.relative_to(drop))] = (contract.partner, clean_key(contract))
     for stray in unrecognised_files(drop):
