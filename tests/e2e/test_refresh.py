@@ -88,3 +88,34 @@ def test_publication_holds_back_when_an_extract_fails_its_checks(published, tmp_
     assert result.returncode == 1, result.stdout + result.stderr
     assert "primary_need" in result.stderr
     assert os.readlink(home / "publish") == before
+
+
+def benchmark(path: Path, kpi_id: str, comparator: str, breakdown_value: str = "TOTAL") -> dict:
+    with path.open() as f:
+        rows = [r for r in csv.DictReader(f) if (r["kpi_id"], r["breakdown_value"], r["comparator"])
+                == (kpi_id, breakdown_value, comparator)]
+    assert len(rows) == 1, f"{kpi_id} {breakdown_value} {comparator}: {len(rows)} rows"
+    return rows[0]
+
+
+def test_refresh_publishes_the_dfe_comparators_in_both_tiers(published):
+    """The bundled DfE release lands with the partners' extracts; kpi_benchmarks and the January
+    reconciliation are published in both tiers and the board report reads them."""
+    _, home = published
+    for tier in ("restricted", "public"):
+        path = home / "publish" / tier / "kpi_benchmarks.csv"
+        staffordshire = benchmark(path, "ehcp_count", "STAFFORDSHIRE")
+        assert (staffordshire["value"], staffordshire["period_label"]) == ("8461", "January 2025")
+        assert benchmark(path, "ehcp_count", "ENGLAND")["value"] == "638745"
+        assert benchmark(path, "ehcp_count", "REGION")["geography_name"] == "West Midlands"
+        assert benchmark(path, "ehcp_issued_20_weeks", "STAFFORDSHIRE")["value"] == str(100 * 319 / 879)
+        local = benchmark(path, "ehcp_count", "WAREHOUSE")
+        assert local["value"] == kpi(home / "publish" / tier / "kpi_values.csv", "ehcp_count")["value"]
+        with (home / "publish" / tier / "ehcp_reconciliation.csv").open() as f:
+            januaries = {r["census_date"]: r for r in csv.DictReader(f)}
+        assert januaries["2024-01-18"]["dfe_ehcp_count"] == "7490"
+        assert januaries["2025-01-16"]["dfe_ehcp_count"] == "8461"
+    assert int(januaries["2025-01-16"]["warehouse_ehcp_count"]) % 5 == 0  # public: rounded
+    (report,) = (home / "reports").glob("data-quality-*.html")
+    html = report.read_text(encoding="utf-8")
+    assert "How Staffordshire compares" in html and "638,745" in html and "8,461" in html
