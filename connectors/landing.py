@@ -16,7 +16,7 @@ from connectors.contracts import Contract
 from connectors.drop import Delivery
 from connectors.pseudonymise import pseudonym_macro
 from connectors.readers import FileRejected, Source, read_csv, read_database, read_xlsx
-from connectors.validation import MACROS, q, row_checks, typed_expression
+from connectors.validation import MACROS, key_expression, parsed_rows, q, row_checks, typed_expression
 
 SCHEMA = """
 create schema if not exists landing;
@@ -183,23 +183,32 @@ def _land_rows(con, contract: Contract, delivery: Delivery, source: Source) -> L
     con.execute(f"create table if not exists {table} (_file_id integer, _row_number integer, "
                 + ", ".join(f"{q(c)} varchar" for c in columns) + ")")
     width = len(source.header)
+    as_received = ", ".join(f"nullif({q(c)}, '')" for c in columns)  # an empty field is null
     malformed: list[int] = []
     row_number = 1  # the header is row 1
     for batch in source.batches:
         numbers = list(range(row_number + 1, row_number + 1 + len(batch)))
         row_number += len(batch)
-        malformed.extend(n for n, row in zip(numbers, batch) if len(row) != width)
+        bad = ([] if set(map(len, batch)) == {width}
+               else [n for n, row in zip(numbers, batch) if len(row) != width])
+        malformed.extend(bad)
         arrays = {"_file_id": pa.array([file_id] * len(batch), pa.int32()),
                   "_row_number": pa.array(numbers, pa.int32())}
+        # Transposing in C when every row has the header's width; short rows are padded with nulls.
+        fields = list(zip(*batch)) if not bad else None
         for name, pos in zip(columns, positions):
-            arrays[name] = pa.array([row[pos] if pos < len(row) else None for row in batch], pa.string())
+            values = fields[pos] if fields else [row[pos] if pos < len(row) else None for row in batch]
+            arrays[name] = pa.array(values, pa.string())
         con.register("_batch", pa.table(arrays))
-        con.execute(f"insert into {table} select * from _batch")
+        con.execute(f"insert into {table} select _file_id, _row_number, {as_received} from _batch")
         con.unregister("_batch")
     if row_number == 1:
         raise FileRejected("EMPTY_FILE", f"{source.name}: header only, no data rows")
-    _record_row_issues(con, contract, file_id, delivery, malformed)
-    _insert_clean(con, contract, file_id, delivery.as_at)
+    lookup = _lookup_sql(con, contract)
+    _parse_rows(con, contract, file_id, malformed)
+    _record_row_issues(con, contract, file_id, delivery, malformed, lookup)
+    _insert_clean(con, contract, file_id, delivery.as_at, lookup)
+    con.execute("drop table parsed_rows")
     return _finish(con, contract, delivery, file_id, note)
 
 
@@ -218,9 +227,17 @@ def _lookup_sql(con, contract: Contract) -> str | None:
     return "select lsoa_code from current_lsoa"
 
 
-def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery, malformed: list[int]) -> None:
+def _parse_rows(con, contract: Contract, file_id: int, malformed: list[int]) -> None:
+    """The file's well-formed rows, parsed once, as the temp table ``parsed_rows``."""
+    rows = (f"landing.{contract.name} where _file_id = $file_id "
+            "and _row_number not in (select unnest($malformed::integer[]))")
+    con.execute(f"create or replace temp table parsed_rows as {parsed_rows(contract, rows)}",
+                {"file_id": file_id, "malformed": malformed})
+
+
+def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery, malformed: list[int],
+                       lookup: str | None) -> None:
     """Malformed rows get that one issue (their fields cannot be trusted); the others are checked."""
-    table = f"landing.{contract.name}"
     prefix = delivery.name.replace("'", "''")
     con.execute(
         f"insert into landing.row_issues select $file_id, n, '(row)', 'MALFORMED_ROW', 'quarantined', "
@@ -228,25 +245,19 @@ def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery
         "from unnest($malformed::integer[]) t(n)",
         {"file_id": file_id, "malformed": malformed},
     )
-    well_formed = (f"{table} where _file_id = $file_id and _row_number not in (select row_number "
-                   "from landing.row_issues where file_id = $file_id and reason_code = 'MALFORMED_ROW')")
-    lookup = _lookup_sql(con, contract)
     selects = [
         f"select _file_id, _row_number, '{c.field}', '{c.reason}', '{c.action}', "
         f"'{prefix}: row ' || _row_number || ', field {c.field}: {c.message}' "
-        f"from {well_formed} and ({c.condition})"
+        f"from parsed_rows where {c.condition}"
         for col in contract.columns for c in row_checks(col, contract, lookup)
     ]
-    key = ", ".join(
-        f"replace(nullif(trim({q(k)}), ''), ' ', '')" if contract.column(k).type == "nhs_number"
-        else f"nullif(trim({q(k)}), '')" for k in contract.key
-    )
+    key = ", ".join(key_expression(contract.column(k)) for k in contract.key)
     selects.append(
         f"select _file_id, _row_number, '{'+'.join(contract.key)}', 'DUPLICATE_KEY', 'quarantined', "
         f"'{prefix}: row ' || _row_number || ', field {'+'.join(contract.key)}: repeats the key of row ' || first_row "
         f"from (select _file_id, _row_number, min(_row_number) over (partition by {key}) as first_row "
-        f"from {well_formed} and "
-        + " and ".join(f"nullif(trim({q(k)}), '') is not null" for k in contract.key)
+        "from parsed_rows where "
+        + " and ".join(f"{key_expression(contract.column(k))} is not null" for k in contract.key)
         + ") where _row_number > first_row"
     )
     sql = "insert into landing.row_issues " + "\nunion all\n".join(selects)
@@ -254,8 +265,7 @@ def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery
     con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
 
 
-def _insert_clean(con, contract: Contract, file_id: int, as_at: date) -> None:
-    lookup = _lookup_sql(con, contract)
+def _insert_clean(con, contract: Contract, file_id: int, as_at: date, lookup: str | None) -> None:
     definitions = ", ".join(
         f"{q(c.clean_name)} {_CLEAN_TYPES.get(c.type, 'varchar')}" for c in contract.columns
     )
@@ -264,7 +274,7 @@ def _insert_clean(con, contract: Contract, file_id: int, as_at: date) -> None:
     values = ", ".join(typed_expression(c, contract, lookup) for c in contract.columns)
     con.execute(
         f"insert into clean.{contract.name} select _file_id, _row_number, $as_at, {values} "
-        f"from landing.{contract.name} where _file_id = $file_id and _row_number not in ("
+        f"from parsed_rows where _row_number not in ("
         "select row_number from landing.row_issues where file_id = $file_id and action = 'quarantined')",
         {"file_id": file_id, "as_at": as_at},
     )

@@ -1,5 +1,8 @@
 """Row-level validation against a contract, generated as DuckDB SQL over the landed text rows.
 
+The rows of a delivery are parsed once (``parsed_rows``: trimmed text, dates, numbers, NHS
+number validity, normalised postcodes); the checks and the clean values read those columns.
+
 Each check yields (row, field, reason code, action): ``quarantined`` rows stay out of the
 ``clean`` table; ``kept`` rows go in with the offending identifier or code nulled.
 Messages name the row and field, never the value.
@@ -46,12 +49,17 @@ class Check:
     field: str
     reason: str
     action: str  # quarantined | kept
-    condition: str  # SQL over the landed row, true when the row fails
+    condition: str  # SQL over a row of ``parsed_rows``, true when the row fails
     message: str  # what is wrong, without the value
 
 
 def _value(col: Column) -> str:
     return f"nullif(trim({q(col.name)}), '')"
+
+
+def _part(col: Column, part: str) -> str:
+    """A value derived from a column in ``parsed_rows``, e.g. ``"date_of_birth:date"``."""
+    return q(f"{col.name}:{part}")
 
 
 def parse_date(value_sql: str, day_first_text: bool) -> str:
@@ -63,22 +71,47 @@ def parse_date(value_sql: str, day_first_text: bool) -> str:
     return f"coalesce({iso}, {uk})"
 
 
-def typed_expression(col: Column, contract: Contract, lookup_sql: str | None) -> str:
-    """The clean-table value of a column (identifiers hashed, kept-invalid values nulled)."""
-    v = _value(col)
+def _derived(col: Column, contract: Contract) -> dict[str, str]:
+    """What the checks and the clean table need from a column, over its trimmed text ``v``."""
+    v = q(col.name)
     if col.type in ("date", "date_of_birth"):
-        return parse_date(v, contract.format == "xlsx")
-    if col.type == "integer":
-        return f"try_cast({v} as integer)"
-    if col.type == "decimal":
-        return f"try_cast({v} as double)"
+        return {"date": parse_date(v, contract.format == "xlsx")}
+    if col.type in ("integer", "decimal", "statistic"):
+        return {"number": f"try_cast({v} as {'integer' if col.type == 'integer' else 'double'})"}
     if col.type == "nhs_number":
-        n = f"replace({v}, ' ', '')"
-        return f"case when nhs_valid({n}) then pseudo({n}) end"
+        return {"digits": f"replace({v}, ' ', '')", "valid": f"nhs_valid(replace({v}, ' ', ''))"}
+    if col.type == "postcode":
+        return {"postcode": f"normal_postcode({v})"}
+    return {}
+
+
+def parsed_rows(contract: Contract, rows_sql: str) -> str:
+    """A query over ``rows_sql`` (landed rows) giving each column's trimmed text (empty = null) and
+    its derived values once per row, so that checks and the clean table do not repeat parsing."""
+    values = ", ".join(f"{_value(c)} as {q(c.name)}" for c in contract.columns)
+    derived = "".join(f", {sql} as {_part(c, part)}"
+                      for c in contract.columns for part, sql in _derived(c, contract).items())
+    return f"select *{derived} from (select _file_id, _row_number, {values} from {rows_sql})"
+
+
+def key_expression(col: Column) -> str:
+    """A key column's value in ``parsed_rows`` as keys compare (NHS numbers without spaces)."""
+    return _part(col, "digits") if col.type == "nhs_number" else q(col.name)
+
+
+def typed_expression(col: Column, contract: Contract, lookup_sql: str | None) -> str:
+    """The clean-table value of a column of ``parsed_rows`` (identifiers hashed, kept-invalid values nulled)."""
+    v = q(col.name)
+    if col.type in ("date", "date_of_birth"):
+        return _part(col, "date")
+    if col.type in ("integer", "decimal"):
+        return _part(col, "number")
+    if col.type == "nhs_number":
+        return f"case when {_part(col, 'valid')} then pseudo({_part(col, 'digits')}) end"
     if col.type in ("upn", "identifier"):
         return f"pseudo({v})"
     if col.type == "postcode":
-        return f"pseudo(normal_postcode({v}))"
+        return f"pseudo({_part(col, 'postcode')})"
     if col.type == "lsoa" and col.check_lookup:
         if lookup_sql is None:
             return v
@@ -87,8 +120,8 @@ def typed_expression(col: Column, contract: Contract, lookup_sql: str | None) ->
 
 
 def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[Check]:
-    """The checks of one column."""
-    v = _value(col)
+    """The checks of one column, over a row of ``parsed_rows``."""
+    v = q(col.name)
     present = f"{v} is not null"
     checks: list[Check] = []
 
@@ -98,7 +131,7 @@ def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[
     if col.required:
         add("MISSING_VALUE", "quarantined", f"{v} is null", "a required value is empty")
     if col.type in ("date", "date_of_birth"):
-        parsed = parse_date(v, contract.format == "xlsx")
+        parsed = _part(col, "date")
         form = "YYYY-MM-DD or DD/MM/YYYY" if contract.format == "xlsx" else "YYYY-MM-DD"
         add("WRONG_TYPE", "quarantined", f"{present} and {parsed} is null", f"not a date ({form})")
         add("DATE_OUT_OF_RANGE", "quarantined", f"({parsed} < date '{MIN_DATE}' or {parsed} > $as_at)",
@@ -107,10 +140,10 @@ def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[
             add("AGE_OVER_25", "quarantined", f"{parsed} <= $as_at - interval {MAX_AGE_YEARS + 1} year",
                 f"person older than {MAX_AGE_YEARS} at the as-at date (out of scope)")
     elif col.type in ("integer", "decimal"):
-        sql_type = "integer" if col.type == "integer" else "double"
-        add("WRONG_TYPE", "quarantined", f"{present} and try_cast({v} as {sql_type}) is null",
+        number = _part(col, "number")
+        add("WRONG_TYPE", "quarantined", f"{present} and {number} is null",
             "not a whole number" if col.type == "integer" else "not a number")
-        add("VALUE_OUT_OF_RANGE", "quarantined", f"try_cast({v} as {sql_type}) < 0", "negative value")
+        add("VALUE_OUT_OF_RANGE", "quarantined", f"{number} < 0", "negative value")
     elif col.type in ("code", "code_list"):
         codes = ", ".join(f"'{c}'" for c in col.codes)
         failing = (f"{v} not in ({codes})" if col.type == "code"
@@ -120,14 +153,15 @@ def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[
         # A published figure or a statistics symbol (x, c, z, ...): the text stays, staging reads
         # a symbol as missing with its reason, never as zero.
         symbols = ", ".join(f"'{c}'" for c in col.codes)
-        add("WRONG_TYPE", "quarantined", f"{present} and try_cast({v} as double) is null and {v} not in ({symbols})",
+        number = _part(col, "number")
+        add("WRONG_TYPE", "quarantined", f"{present} and {number} is null and {v} not in ({symbols})",
             "neither a number nor one of the agreed statistics symbols")
-        add("VALUE_OUT_OF_RANGE", "quarantined", f"try_cast({v} as double) < 0", "negative value")
+        add("VALUE_OUT_OF_RANGE", "quarantined", f"{number} < 0", "negative value")
     elif col.type == "nhs_number":
-        add("INVALID_NHS_NUMBER", "kept", f"{present} and not nhs_valid(replace({v}, ' ', ''))",
+        add("INVALID_NHS_NUMBER", "kept", f"{present} and not {_part(col, 'valid')}",
             "NHS number fails the modulus-11 check (row kept, identifier treated as missing)")
     elif col.type == "postcode":
-        add("INVALID_POSTCODE", "kept", f"{present} and normal_postcode({v}) is null",
+        add("INVALID_POSTCODE", "kept", f"{present} and {_part(col, 'postcode')} is null",
             "not a UK postcode (row kept, postcode treated as missing)")
     elif col.type == "lsoa" and col.check_lookup and lookup_sql is not None:
         add("LSOA_NOT_IN_LOOKUP", "kept", f"{present} and {v} not in ({lookup_sql})",
