@@ -1,5 +1,5 @@
 """Shared generated drops: a small one for shape and validity, a county-scale one for
-calibration. Each is generated once per test session."""
+calibration (of the files and of the published KPIs). Each is generated once per test session."""
 from __future__ import annotations
 
 from datetime import date
