@@ -25,6 +25,11 @@ from great_expectations.data_context.types.base import (  # noqa: E402
     InMemoryStoreBackendDefaults,
     ProgressBarsConfig,
 )
+from great_expectations.execution_engine import pandas_execution_engine  # noqa: E402
+
+# GX fingerprints every frame under HASH_THRESHOLD bytes by hashing all of its rows, twice per
+# validation, for a batch marker nothing here reads: 40% of a suite's time (benchmarks/). Never.
+pandas_execution_engine.HASH_THRESHOLD = 0
 
 from expectations.data_docs import DataDocs  # noqa: E402
 from expectations.results import Outcome, SuiteResult, append_results  # noqa: E402
