@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import dagster as dg
 from dagster import DagsterEventType
 
+from reporting.figures import dataset_name
+
 PUBLICATION_KEY = dg.AssetKey("publication")
 
 
@@ -13,16 +15,23 @@ PUBLICATION_KEY = dg.AssetKey("publication")
 class RefreshOutcome:
     run_id: str
     published: bool
-    reasons: list[str] = field(default_factory=list)  # why publication was held back
+    reasons: list[str] = field(default_factory=list)  # why publication was held back, in plain words
 
 
-def _problem_text(evaluation) -> str:
+def _check_reasons(evaluation) -> list[str]:
+    """A failed check in the board's words: its listed problems (a file rejected, and why), or
+    the data it checks and how many critical expectations failed."""
     problems = evaluation.metadata.get("problems")
-    detail = problems.value if problems is not None else (evaluation.description or "")
-    failed = evaluation.metadata.get("failed_expectations")
+    if problems is not None and problems.value not in ("", "none"):
+        return problems.value.splitlines()
+    dataset = dataset_name(evaluation.asset_key.to_user_string())
+    failed = evaluation.metadata.get("failed_critical")
     if failed is not None:
-        detail = f"{detail}\n{failed.value}".strip()
-    return detail
+        count = int(failed.value)
+        return [f"{dataset}: {count} critical check{'s' if count != 1 else ''} failed "
+                "(listed under 'Checks that failed')."]
+    return [f"{dataset}: {evaluation.description}" if evaluation.description
+            else f"{dataset}: the check '{evaluation.check_name}' failed."]
 
 
 def refresh_outcome(instance: dg.DagsterInstance, run_id: str) -> RefreshOutcome:
@@ -40,14 +49,13 @@ def refresh_outcome(instance: dg.DagsterInstance, run_id: str) -> RefreshOutcome
         elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-                detail = _problem_text(evaluation)
-                reasons.append(f"{evaluation.asset_key.to_user_string()} — check "
-                               f"'{evaluation.check_name}' failed" + (f": {detail}" if detail else ""))
+                reasons.extend(_check_reasons(evaluation))
         elif event.event_type == DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
             message = error.message.strip().splitlines()[0] if error else "unknown error"
             if "DagsterAssetCheckFailedError" not in (error.cls_name if error else ""):
-                reasons.append(f"step {event.step_key} failed: {message}")
+                reasons.append(f"The refresh step '{event.step_key}' failed: {message}")
     if not published and not reasons:
-        reasons.append("the publication step did not run")
-    return RefreshOutcome(run_id, published, [] if published else reasons)
+        reasons.append("The publication step did not run.")
+    # A rejected file fails its extract's check and the landing gate: say it once.
+    return RefreshOutcome(run_id, published, [] if published else list(dict.fromkeys(reasons)))

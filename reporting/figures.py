@@ -60,9 +60,7 @@ class CheckOutcome:
 
     @property
     def dataset(self) -> str:
-        if self.partner and self.extract:
-            return f"{_contract(self.partner, self.extract).title} ({PARTNER_NAMES[self.partner]})"
-        return MART_NAMES.get(self.suite, self.suite)
+        return dataset_name(f"clean/{self.partner}__{self.extract}" if self.partner and self.extract else self.suite)
 
     @property
     def key(self) -> tuple:
@@ -133,6 +131,14 @@ class Changes:
 
 def _contract(partner: str, extract: str) -> Contract:
     return next(c for c in all_contracts() if (c.partner, c.extract) == (partner, extract))
+
+
+def dataset_name(asset_key: str) -> str:
+    """The board's name for an asset: a landed extract (``clean/<partner>__<extract>``) or a mart."""
+    partner, _, extract = asset_key.removeprefix("clean/").partition("__")
+    if asset_key.startswith("clean/"):
+        return f"{_contract(partner, extract).title} ({PARTNER_NAMES[partner]})"
+    return MART_NAMES.get(asset_key, asset_key)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, qualified_name: str) -> bool:

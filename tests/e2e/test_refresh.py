@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import date
+from html import unescape
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -75,19 +80,129 @@ def test_refresh_publishes_the_ehcp_kpis(published):
     assert list((home / "reports").glob("data-quality-*.html"))
 
 
-def test_publication_holds_back_when_an_extract_fails_its_checks(published, tmp_path):
+def extract_path(drop: Path, partner: str, extract: str) -> Path:
+    return drop / partner / f"{extract}_{AS_AT:%Y%m%d}.csv"
+
+
+def drop_required_column(drop: Path) -> None:
+    """A correction of the EHC caseload that has lost a required column: rejected at landing."""
+    path = extract_path(drop, "council", "ehcp_caseload")
+    pd.read_csv(path, dtype=str).drop(columns=["primary_need"]).to_csv(path, index=False)
+
+
+def first_contacts_before_referrals(drop: Path) -> None:
+    """A correction of MPFT's CAMHS referrals with the referral and first-contact dates swapped:
+    the extract passes its critical checks, but the median wait for a first contact comes out
+    negative, which the published KPI table must never show."""
+    path = extract_path(drop, "mpft", "camhs_referrals")
+    referrals = pd.read_csv(path, dtype=str)
+    contacted = referrals.first_contact_date.notna()
+    referrals.loc[contacted, ["referral_date", "first_contact_date"]] = (
+        referrals.loc[contacted, ["first_contact_date", "referral_date"]].to_numpy())
+    referrals.to_csv(path, index=False)
+
+
+def mistype_nhs_numbers(drop: Path) -> set[str]:
+    """A correction of MPFT's SLT referrals with 3 in 10 NHS numbers mistyped (a wrong check
+    digit); returns the mistyped numbers."""
+    path = extract_path(drop, "mpft", "slt_referrals")
+    referrals = pd.read_csv(path, dtype=str)
+    present = referrals.index[referrals.nhs_number.notna()]
+    mistyped = present[np.arange(len(present)) % 10 < 3]
+    numbers = referrals.loc[mistyped, "nhs_number"]
+    referrals.loc[mistyped, "nhs_number"] = numbers.str[:-1] + numbers.str[-1].map(lambda d: str((int(d) + 1) % 10))
+    referrals.to_csv(path, index=False)
+    return set(referrals.loc[mistyped, "nhs_number"])
+
+
+@dataclass
+class HeldBack:
+    result: subprocess.CompletedProcess
+    home: Path
+    publication_before: str
+    kpis_before: str
+
+    @property
+    def report(self) -> str:
+        return (self.home / "reports" / f"data-quality-{AS_AT}.html").read_text()
+
+    def report_text(self) -> str:
+        """The report's words, without markup."""
+        return unescape(" ".join(re.sub(r"<[^>]+>", " ", self.report).split()))
+
+
+def refresh_with_faults(published, root: Path, *faults) -> HeldBack:
+    """Refresh a copy of the published home on a copy of its drop with ``faults`` applied."""
     drop, home = published
-    before = os.readlink(home / "publish")
-    broken = tmp_path / "drop"
-    subprocess.run(["cp", "-r", str(drop), str(broken)], check=True)
-    # A correction of the EHC caseload that has lost a required column: rejected at landing.
-    path = broken / "council" / f"ehcp_caseload_{AS_AT:%Y%m%d}.csv"
-    plans = pd.read_csv(path, dtype=str).drop(columns=["primary_need"])
-    plans.to_csv(path, index=False)
-    result = refresh(broken, home)
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "primary_need" in result.stderr
-    assert os.readlink(home / "publish") == before
+    faulty_drop, faulty_home = root / "drop", root / "home"
+    subprocess.run(["cp", "-a", str(drop), str(faulty_drop)], check=True)
+    subprocess.run(["cp", "-a", str(home), str(faulty_home)], check=True)
+    for fault in faults:
+        fault(faulty_drop)
+    before = os.readlink(faulty_home / "publish")
+    kpis = (faulty_home / "publish" / "restricted" / "kpi_values.csv").read_text()
+    return HeldBack(refresh(faulty_drop, faulty_home), faulty_home, before, kpis)
+
+
+@pytest.fixture(scope="module")
+def missing_column_and_kpi_out_of_range(published, tmp_path_factory) -> HeldBack:
+    return refresh_with_faults(published, tmp_path_factory.mktemp("faults"),
+                               drop_required_column, first_contacts_before_referrals)
+
+
+@pytest.fixture(scope="module")
+def mistyped_nhs_numbers(published, tmp_path_factory) -> tuple[HeldBack, set[str]]:
+    mistyped: set[str] = set()
+    held = refresh_with_faults(published, tmp_path_factory.mktemp("nhs"),
+                               lambda drop: mistyped.update(mistype_nhs_numbers(drop)))
+    return held, mistyped
+
+
+def assert_held_back_with_the_previous_publication(held: HeldBack) -> None:
+    assert held.result.returncode == 1, held.result.stdout + held.result.stderr
+    assert os.readlink(held.home / "publish") == held.publication_before
+    assert (held.home / "publish" / "restricted" / "kpi_values.csv").read_text() == held.kpis_before
+    assert "Held back" in held.report
+
+
+def test_a_missing_column_and_a_kpi_out_of_range_hold_publication_back(missing_column_and_kpi_out_of_range):
+    held = missing_column_and_kpi_out_of_range
+    assert_held_back_with_the_previous_publication(held)
+    assert "primary_need" in held.result.stderr
+    text = held.report_text()
+    # The rejected file and why, and the failed check on the published KPI table, in plain words.
+    assert f"ehcp_caseload_{AS_AT:%Y%m%d}.csv" in text and "primary_need" in text
+    assert "Critical (blocks publication) Published KPI table No KPI value is negative." in text
+    assert "The first contact date is never before the referral date." in text  # the extract's warning
+    # The headline says why in the board's words: no asset keys or check names.
+    assert re.search(r"Why: .*Published KPI table: \d+ critical checks? failed", text)
+    assert "quality_suite" not in text and "clean/" not in text
+
+
+def test_many_mistyped_nhs_numbers_hold_publication_back(mistyped_nhs_numbers):
+    held, mistyped = mistyped_nhs_numbers
+    assert_held_back_with_the_previous_publication(held)
+    assert len(mistyped) > 20  # 3 in 10 of the referrals
+    text = held.report_text()
+    assert "No more than 10% of the rows received have an NHS number that fails its check digit" in text
+    assert "speech and language therapy referrals, county-wide (Midlands Partnership University NHS FT): 1 critical" in text
+    reports = [held.report, *(p.read_text() for p in (held.home / "reports" / "data-docs").rglob("*.html"))]
+    assert not [n for n in mistyped for page in reports if n in page or n.replace(" ", "") in page]
+
+
+def test_history_survives_refreshes_and_the_report_shows_the_trend(missing_column_and_kpi_out_of_range):
+    held = missing_column_and_kpi_out_of_range
+    with duckdb.connect(str(held.home / "warehouse.duckdb"), read_only=True) as con:
+        runs = [r for (r,) in con.execute(
+            "select run_id from quality.validation_results group by run_id order by min(validated_at)").fetchall()]
+    assert len(runs) == 2  # the published refresh and the one held back
+    charts = re.findall(r"<img [^>]*>", held.report)
+    assert len(charts) == 2 and all(re.search(r'alt="[^"]{20,}"', c) for c in charts)
+    assert "Failed checks per refresh" in held.report
+    assert "Newly failing" in held.report
+    assert (held.home / "reports" / f"data-quality-{AS_AT}.pdf").read_bytes().startswith(b"%PDF")
+    data_docs = (held.home / "reports" / "data-docs" / "index.html").read_text()
+    assert all(run in data_docs for run in runs)
 
 
 def benchmark(path: Path, kpi_id: str, comparator: str, breakdown_value: str = "TOTAL") -> dict:

@@ -75,7 +75,9 @@ def test_chromium_draws_the_scorecard_and_the_charts_with_readable_contrast(repo
     measured.write_text(report.read_text().replace("</body>", MEASURE + "\n</body>"))
     dom = chromium("--dump-dom", measured.as_uri(), profile=tmp_path / "profile").stdout
 
-    assert re.search(r'<h1>SEND data quality report</h1>', dom)
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", dom)]
+    assert levels[0] == 1 and levels.count(1) == 1  # one title, then sections
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))  # no heading level skipped
     scorecard = re.search(r"<caption>Deliveries, rows and checks for each extract</caption>.*?</table>", dom, re.S)
     assert scorecard and len(re.findall(r"<tr>", scorecard.group())) == 1 + len(all_contracts())  # header, extracts
     assert "EHC plans held in the last 3 years" in scorecard.group()
