@@ -54,6 +54,7 @@ def build_report(
             "failed_warning": sum(o.severity == "warning" for o in failed),
         },
         linkage_rate=figures.cohort_linkage_rate(con),
+        linkage=figures.linkage(con),
         rejected=rejected,
         failed=failed,
         changes=figures.changes(latest, previous),

@@ -297,6 +297,37 @@ def refresh_history(con: duckdb.DuckDBPyConnection) -> list[Refresh]:
     return [Refresh(**r, passed_percent_by_partner=by_run[r["run_id"]]) for r in reversed(runs)]
 
 
+@dataclass(frozen=True)
+class Linkage:
+    """How the partners' records were joined up (counts of ``intermediate.int_linkage_summary``)."""
+
+    council_people: int  # children and young people known to the council
+    health_linked: int  # ... of whom linked to an NHS number in a health record
+    by_nhs_number: int  # NHS numbers matched to a council record by NHS number
+    by_demographics: int  # ... by date of birth, sex and postcode
+    ambiguous: int  # keys shared by more than one person, so not linked
+
+    @property
+    def health_linked_percent(self) -> float | None:
+        return 100 * self.health_linked / self.council_people if self.council_people else None
+
+
+def linkage(con: duckdb.DuckDBPyConnection) -> Linkage | None:
+    """The linkage counts of the latest build, once the intermediate models exist."""
+    if not table_exists(con, "intermediate.int_linkage_summary"):
+        return None
+    counts = {(kind, rule): n for kind, rule, n in con.execute(
+        "select identifier_type, link_rule, key_count from intermediate.int_linkage_summary").fetchall()}
+    return Linkage(
+        council_people=counts.get(("council_person", "health_linked"), 0)
+        + counts.get(("council_person", "no_health_link"), 0),
+        health_linked=counts.get(("council_person", "health_linked"), 0),
+        by_nhs_number=counts.get(("nhs_number", "nhs_number"), 0),
+        by_demographics=counts.get(("nhs_number", "demographic"), 0),
+        ambiguous=sum(n for (_, rule), n in counts.items() if rule.endswith("_ambiguous")),
+    )
+
+
 def cohort_linkage_rate(con: duckdb.DuckDBPyConnection) -> float | None:
     """County share of EHCP holders linked to a GP registration, when the KPI table exists."""
     if not table_exists(con, "marts.kpi_values"):

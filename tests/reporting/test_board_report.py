@@ -45,3 +45,24 @@ def test_tables_have_header_scopes(con, tmp_path, reporting_date):
     html = build_report(con, tmp_path, reporting_date, published=False, reasons=[HELD_BACK]).read_text()
     assert re.findall(r"<th>", html) == []
     assert '<th scope="col">' in html and '<th scope="row">' in html
+
+
+def test_the_scorecard_shows_linkage_to_health_records(con, tmp_path, reporting_date):
+    con.execute("""
+        create schema intermediate;
+        create table intermediate.int_linkage_summary as select * from (values
+          ('council_person', 'health_linked', 180), ('council_person', 'no_health_link', 20),
+          ('nhs_number', 'nhs_number', 150), ('nhs_number', 'demographic', 30),
+          ('nhs_number', 'demographic_ambiguous', 2), ('upn', 'la_child_id_ambiguous', 1),
+          ('nhs_number', 'self', 400)
+        ) v(identifier_type, link_rule, key_count)
+    """)
+    html = build_report(con, tmp_path, reporting_date, published=True, reasons=[]).read_text()
+    assert "180 of the 200 children and young people known to the council (90.0%) are linked" in html
+    assert "150 by NHS number, 30 by date of birth, sex and postcode" in html
+    assert "3 records could not be linked" in html
+
+
+def test_before_the_linkage_is_built_the_report_says_nothing_about_it(con, tmp_path, reporting_date):
+    html = build_report(con, tmp_path, reporting_date, published=False, reasons=[HELD_BACK]).read_text()
+    assert "Linkage to health records" not in html
