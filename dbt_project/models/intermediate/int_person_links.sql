@@ -74,7 +74,8 @@ council_person_records as (
         coalesce(records.council_key, matches.right_id, 'child_id:' || records.child_id_pseudo) as person_key
     from keyed_records as records
     left join early_years_matches as matches
-        on records.council_key is null and matches.left_id = records.child_id_pseudo
+        -- one equality (null unless the record needs a match), so it is a hash join, not a nested loop
+        on matches.left_id = case when records.council_key is null then records.child_id_pseudo end
 ),
 
 council_nhs_numbers as (
@@ -147,7 +148,7 @@ identifiers as (
         end
     from secondary_identifiers as secondary
     left join early_years_matches as matches
-        on secondary.identifier_type = 'child_id' and matches.left_id = secondary.identifier_pseudo
+        on matches.left_id = case when secondary.identifier_type = 'child_id' then secondary.identifier_pseudo end
 
     union all
 
