@@ -22,7 +22,22 @@ if _INTERPRETER_BIN not in os.environ.get("PATH", "").split(os.pathsep):
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 # The refresh builds the DuckDB warehouse; the PostgreSQL target is built after it (assets/postgres.py).
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target="duckdb")
-if not dbt_project.manifest_path.exists():
+
+
+def _manifest_is_stale(project: DbtProject) -> bool:
+    """No manifest yet, or a file of the dbt project changed after it was written."""
+    if not project.manifest_path.exists():
+        return True
+    written = project.manifest_path.stat().st_mtime
+    sources = [project.project_dir / "dbt_project.yml", project.project_dir / "profiles.yml"]
+    for folder in ("models", "macros", "seeds", "tests"):
+        sources.extend(p for p in (project.project_dir / folder).rglob("*") if p.is_file())
+    return any(p.stat().st_mtime > written for p in sources if p.exists())
+
+
+if _manifest_is_stale(dbt_project):
+    # dbt renders the profile even to parse; each run sets the real path (warehouse_dbt_models).
+    os.environ.setdefault("SEND_WAREHOUSE_DUCKDB", "parse-only.duckdb")
     dbt_project.preparer.prepare(dbt_project)
 dbt_project.prepare_if_dev()
 
@@ -35,7 +50,6 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "source":
             return super().get_asset_key(dbt_resource_props)
         return dg.AssetKey(dbt_resource_props["name"])
-
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])

@@ -205,6 +205,55 @@ def test_history_survives_refreshes_and_the_report_shows_the_trend(missing_colum
     assert all(run in data_docs for run in runs)
 
 
+def drop_identifiers(drop: Path) -> set[str]:
+    """Every clear NHS number, UPN, postcode and council id the drop sent (CSV extracts)."""
+    values: set[str] = set()
+    for path in drop.glob("*/*.csv"):
+        frame = pd.read_csv(path, dtype=str)
+        for column in ("nhs_number", "upn", "postcode", "la_child_id", "child_id"):
+            if column in frame:
+                values.update(v.strip() for v in frame[column].dropna())
+    return values
+
+
+def test_no_clear_identifier_reaches_a_table_outside_landing_or_any_published_file(published):
+    """Scans every value of every warehouse table outside the restricted landing rows, and
+    every published or reported file, for the identifiers the drop sent."""
+    drop, home = published
+    sent = {compact(value) for value in drop_identifiers(drop)}
+    assert len(sent) > 1000
+    leaks = []
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        con.execute("create temp table sent as select unnest(?::varchar[]) as value", [sorted(sent)])
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_catalog = current_database() and (table_schema not in ('landing', 'temp') "
+            "or table_name in ('files', 'row_issues'))").fetchall()
+        assert {schema for schema, _, _ in columns} >= {"clean", "staging", "intermediate", "marts", "quality"}
+        for schema, table, column in columns:
+            found = con.execute(
+                f'select count(*) from "{schema}"."{table}" t '
+                f"join sent on upper(replace(t.\"{column}\"::varchar, ' ', '')) = sent.value"
+            ).fetchone()[0]
+            if found:
+                leaks.append(f"{schema}.{table}.{column}: {found}")
+    for path in [*(home / "publish").resolve().rglob("*.csv"), *(home / "reports").rglob("*.html")]:
+        leaks.extend(f"{path.name}: {value}" for value in identifier_shaped(path.read_text(encoding="utf-8")) & sent)
+    assert not leaks, leaks[:20]
+
+
+def compact(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def identifier_shaped(text: str) -> set[str]:
+    """Every word, run of spaced digits and postcode-shaped value in ``text``, compacted."""
+    words = re.findall(r"[A-Za-z0-9]+", text)
+    spaced_digits = re.findall(r"\d[\d ]*\d", text)
+    postcodes = re.findall(r"[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}", text)
+    return {compact(value) for value in (*words, *spaced_digits, *postcodes)}
+
+
 def benchmark(path: Path, kpi_id: str, comparator: str, breakdown_value: str = "TOTAL") -> dict:
     with path.open() as f:
         rows = [r for r in csv.DictReader(f) if (r["kpi_id"], r["breakdown_value"], r["comparator"])
