@@ -61,7 +61,7 @@ def read_csv(name: str, data: bytes) -> Source:
     if not data[bom:].strip():
         raise FileRejected("EMPTY_FILE", f"{name}: the file is empty")
     try:
-        text = data[bom:].decode("utf-8")
+        str(memoryview(data)[bom:], "utf-8")  # only checked: the rows are decoded as they are read
     except UnicodeDecodeError as exc:
         offset = bom + exc.start  # of the file, BOM included
         raise FileRejected(
@@ -69,7 +69,8 @@ def read_csv(name: str, data: bytes) -> Source:
             f"{name}: not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset}); "
             "re-export the file as UTF-8",
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # Not io.StringIO: it would hold the whole file again, as four bytes per character.
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""), strict=True)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
