@@ -182,3 +182,37 @@ def test_a_past_month_rerun_publishes_the_same_figures_after_newer_files_landed(
     assert same_rows(figures, published_kpis(home)) == []
     with open(home / "publish" / "publication.json", encoding="utf-8") as f:
         assert json.load(f)["row_counts"] == first["row_counts"]
+
+
+def test_a_corrected_file_seen_by_the_drop_sensor_refreshes_that_partner_and_publishes(refreshed, monkeypatch):
+    drop, home = refreshed
+    for name, value in {"SEND_WAREHOUSE_DROP": str(drop), "SEND_WAREHOUSE_PSEUDO_KEY": environment()[
+            "SEND_WAREHOUSE_PSEUDO_KEY"], "SEND_WAREHOUSE_DUCKDB": str(home / "warehouse.duckdb")}.items():
+        monkeypatch.setenv(name, value)
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.drop_sensor import SETTLE_SECONDS, partner_drop_sensor
+    from orchestration.resources import DropFolder
+
+    def tick(cursor=None):
+        context = dg.build_sensor_context(cursor=cursor, definitions=defs, resources={"drop": DropFolder(path=str(drop))})
+        return partner_drop_sensor(context), context.cursor
+
+    _, cursor = tick()
+    correction = sorted((drop / "mpft").glob("slt_referrals_*.csv"))[-1]
+    rows = correction.read_text(encoding="utf-8").splitlines(keepends=True)
+    correction.write_text("".join(rows[:-1]), encoding="utf-8")  # the partner resends without one referral
+    settled = time.time() - 2 * SETTLE_SECONDS
+    os.utime(correction, (settled, settled))
+    (request,), _ = tick(cursor)
+    before = current_publication(home)["publication_id"]
+    time.sleep(1)  # a publication id has one-second resolution
+    run = defs.resolve_job_def("refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), asset_selection=request.asset_selection, tags=request.tags,
+        run_config={"resources": {"warehouse": {"config": {"home": str(home)}}}}, raise_on_error=False)
+    assert run.success, [e.message for e in run.get_step_failure_events()]
+    landed = {e.asset_key.to_user_string() for e in run.get_asset_materialization_events()
+              if e.asset_key.path[0] == "clean"}
+    assert landed == {"clean/mpft__slt_referrals"}
+    assert current_publication(home)["publication_id"] != before
