@@ -159,9 +159,36 @@ def write(out: Path, machine: dict, results: list[dict]) -> None:
     (out / "raw.json").write_text(json.dumps({"machine": machine, "results": results}, indent=2))
 
 
-if __name__ == "__main__":  # re-render a results folder from its raw.json: python -m benchmarks.report DIR
+def before_after(before: list[dict], after: list[dict]) -> str:
+    """Markdown: every stage's wall, CPU and peak memory in two result sets, scale by scale."""
+    lines = []
+    for b, a in zip(before, after):
+        rows = []
+        for stage in STAGES:
+            sb, sa = _stage(b, stage), _stage(a, stage)
+            rows.append([stage, sb["wall_seconds"], sa["wall_seconds"], sb["cpu_seconds"], sa["cpu_seconds"],
+                         sa["cpu_seconds"] / sb["cpu_seconds"] if sb["cpu_seconds"] else None,
+                         sb["peak_rss_bytes"] / MIB, sa["peak_rss_bytes"] / MIB])
+        cb, ca = comparisons(b), comparisons(a)
+        rows.append(["whole refresh", cb["refresh_wall_seconds"], ca["refresh_wall_seconds"],
+                     cb["refresh_cpu_seconds"], ca["refresh_cpu_seconds"],
+                     ca["refresh_cpu_seconds"] / cb["refresh_cpu_seconds"],
+                     cb["refresh_peak_tree_rss_gib"] * 1024, ca["refresh_peak_tree_rss_gib"] * 1024])
+        lines += [f"### Scale {b['scale']:g}", "",
+                  f"Other processes kept {cb['other_processes_cores_busy']:.2f} (before) and "
+                  f"{ca['other_processes_cores_busy']:.2f} (after) of the cores busy.", "",
+                  *_table(["stage", "wall s before", "wall s after", "CPU s before", "CPU s after",
+                           "CPU after / before", "peak MiB before", "peak MiB after"], rows), ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    # python -m benchmarks.report DIR: re-render DIR from its raw.json;
+    # python -m benchmarks.report BEFORE AFTER: the before/after table of two result folders.
     import sys
 
-    folder = Path(sys.argv[1])
-    raw = json.loads((folder / "raw.json").read_text())
-    write(folder, raw["machine"], raw["results"])
+    raws = [json.loads((Path(folder) / "raw.json").read_text()) for folder in sys.argv[1:3]]
+    if len(raws) == 1:
+        write(Path(sys.argv[1]), raws[0]["machine"], raws[0]["results"])
+    else:
+        print(before_after(raws[0]["results"], raws[1]["results"]))
