@@ -41,13 +41,13 @@ def tree_usage(root: int) -> tuple[int, float]:
     children: dict[int, list[int]] = {}
     for pid, (ppid, _, _) in stats.items():
         children.setdefault(ppid, []).append(pid)
-    rss, cpu, todo = 0, 0.0, [root]
-    while todo:
-        pid = todo.pop()
+    rss, cpu, pending = 0, 0.0, [root]
+    while pending:
+        pid = pending.pop()
         if pid in stats:
             rss += stats[pid][2]
             cpu += stats[pid][1]
-            todo.extend(children.get(pid, ()))
+            pending.extend(children.get(pid, ()))
     return rss, cpu
 
 

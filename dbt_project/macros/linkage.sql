@@ -1,4 +1,4 @@
-{#- Person linkage helpers (rules: ../shared/spec/kpis.md "Linkage"). -#}
+{#- Person linkage helpers (rules: the KPI catalogue spec kpis.md, section "Linkage"; dbt_project/README.md). -#}
 
 {#- The identifier a record resolves its person by, in int_person_links' format
     '<identifier_type>:<pseudonym>': la_child_id first, then UPN, then early-years child_id;
