@@ -25,6 +25,8 @@ class Delivery:
     path: Path | None = None
     problem: str | None = None  # file-level rejection message found from the name alone
     database: DatabaseSource | None = None
+    reason_code: str = "BAD_FILE_NAME"  # of ``problem``
+    readable: bool = True  # False for a drop entry that must not be read (a link, not a file)
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,42 @@ def delivery_folder(contract: Contract, drop: Path) -> Path:
 
 
 def deliveries_for(contract: Contract, drop: Path, today: date) -> list[Delivery]:
-    """Files in the drop folder whose names start with the extract's name, oldest first."""
+    """Files in the drop folder whose names start with the extract's name, oldest first.
+
+    Only regular files (or links to one inside the drop) are offered; other entries are strays.
+    """
     folder = drop / contract.partner
     found = []
     for path in sorted(folder.glob(f"{contract.extract}_*")) if folder.is_dir() else []:
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        found.append(_delivery(contract, path, today))
+        if _entry_problem(path, drop) is None:
+            found.append(_delivery(contract, path, today))
     return sorted(found, key=lambda d: (d.as_at or date.min, d.path.stat().st_mtime, d.name))
+
+
+def _entry_problem(path: Path, drop: Path) -> tuple[str, str] | None:
+    """Why a drop entry is not read as a delivery (reason code, what is wrong), or None."""
+    if path.is_symlink():
+        if not path.exists():
+            return "BROKEN_LINK", "a link to a file that does not exist: not read; put the file itself in the drop"
+        if not path.resolve().is_relative_to(drop.resolve()):
+            return "OUTSIDE_DROP", "a link to a file outside the drop folder: not read; put the file itself in the drop"
+    if path.name.startswith(".") or "\\" in path.name:
+        looks = "looks like a path" if ".." in path.name or "\\" in path.name else "is hidden (starts with '.')"
+        return "BAD_FILE_NAME", f"the file name {looks}: not read; name it <extract>_<YYYYMMDD>.<ext>"
+    if not path.is_file():
+        return "NOT_A_FILE", "not a regular file (a folder link or a device): not read"
+    return None
+
+
+def drop_entries(drop: Path) -> list[Path]:
+    """Every entry of the drop folder but its folders (links included); hidden folders (a file
+    share's ``.snapshot``) are not searched."""
+    entries = []
+    for folder, folders, files in os.walk(drop):
+        entries += [Path(folder, name) for name in files]
+        entries += [Path(folder, name) for name in folders if Path(folder, name).is_symlink()]
+        folders[:] = [f for f in folders if not f.startswith(".") and not Path(folder, f).is_symlink()]
+    return sorted(entries)
 
 
 def _delivery(contract: Contract, path: Path, today: date) -> Delivery:
@@ -81,20 +111,22 @@ def _delivery(contract: Contract, path: Path, today: date) -> Delivery:
 
 
 def unrecognised_files(drop: Path) -> list[Delivery]:
-    """Files in the drop that no contract claims (unknown partner folder or extract name)."""
+    """Every drop entry no contract lands: an unknown partner folder or extract name, a hidden or
+    path-like name, a broken link, a link out of the drop, or not a file."""
     claimed = {(c.partner, c.extract) for c in all_contracts() if not c.bundled}
-    partners = {p for p, _ in claimed}
     stray = []
-    for path in sorted(drop.rglob("*")):
-        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(drop).parts):
-            continue
-        rel = path.relative_to(drop).parts
-        partner = rel[0] if len(rel) == 2 else "(drop folder)"
-        if partner in partners and any(path.name.startswith(f"{e}_") for p, e in claimed if p == partner):
-            continue
-        stray.append(Delivery(partner, None, str(Path(*rel)), None, path,
-                              f"{Path(*rel)}: not a recognised extract file name "
-                              "(<partner>/<extract>_<YYYYMMDD>.<ext>, see the extract specification)"))
+    for path in drop_entries(drop) if drop.is_dir() else []:
+        rel = path.relative_to(drop)
+        partner = rel.parts[0] if len(rel.parts) == 2 else "(drop folder)"
+        problem = _entry_problem(path, drop)
+        if problem is None:
+            if any(p == partner and path.name.startswith(f"{e}_") for p, e in claimed):
+                continue
+            problem = ("BAD_FILE_NAME", "not a recognised extract file name "
+                                        "(<partner>/<extract>_<YYYYMMDD>.<ext>, see the extract specification)")
+        reason, message = problem
+        stray.append(Delivery(partner, None, str(rel), None, path, f"{rel}: {message}",
+                              reason_code=reason, readable=path.is_file() and reason == "BAD_FILE_NAME"))
     return stray
 
 

@@ -72,9 +72,10 @@ def land(con: duckdb.DuckDBPyConnection, contract: Contract, delivery: Delivery,
             source = read_csv(delivery.name, data)
     except FileRejected as rejected:
         return _record_rejection(con, contract.partner, contract.extract, delivery, data, rejected)
-    seen = _already_received(con, contract, source.sha256, delivery.name)
-    if seen == "same":
-        return None
+    newest = _newest_receipt(con, contract.partner, contract.extract, delivery.name)
+    if newest is not None and newest[0] == source.sha256 and newest[1] != "rejected":
+        return None  # the current (or recorded duplicate) file again: nothing changes
+    seen = _received_under_another_name(con, contract, source.sha256, delivery.name)
     if data is not None:
         landing_dir.mkdir(parents=True, exist_ok=True)
         (landing_dir / f"{source.sha256}{Path(delivery.name).suffix}").write_bytes(data)
@@ -97,15 +98,10 @@ def land(con: duckdb.DuckDBPyConnection, contract: Contract, delivery: Delivery,
 
 
 def record_unrecognised(con: duckdb.DuckDBPyConnection, delivery: Delivery) -> LandingOutcome | None:
-    """Record a file no contract claims as rejected (once per identical file)."""
-    data = delivery.path.read_bytes()
-    sha = _sha256(data)
-    exists = con.execute("select 1 from landing.files where sha256 = ? and file_name = ?",
-                         [sha, delivery.name]).fetchone()
-    if exists:
-        return None
-    return _record(con, delivery.partner, None, delivery, sha, len(data), "rejected",
-                   "BAD_FILE_NAME", delivery.problem)
+    """Record a drop entry no contract lands as rejected (once while it stays unchanged)."""
+    data = delivery.path.read_bytes() if delivery.readable else None
+    return _record_rejection(con, delivery.partner, None, delivery, data,
+                             FileRejected(delivery.reason_code, delivery.problem))
 
 
 def _sha256(data: bytes) -> str:
@@ -114,21 +110,26 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _already_received(con, contract: Contract, sha256: str, name: str) -> str | None:
-    """'same' when these bytes landed under this name, the earlier name when under another.
+def _newest_receipt(con, partner: str, extract: str | None, name: str) -> tuple[str | None, str] | None:
+    """(sha256, status) of the newest record of a file name for the extract: the file now current."""
+    return con.execute(
+        "select sha256, status from landing.files where partner = ? and extract is not distinct from ? "
+        "and file_name = ? order by file_id desc limit 1", [partner, extract, name],
+    ).fetchone()
 
-    Rejections do not count: a rejected file is checked again (and its rejection recorded once),
-    so a file rejected only for a future as-at date lands when that date has come.
+
+def _received_under_another_name(con, contract: Contract, sha256: str, name: str) -> str | None:
+    """The first other name these bytes were accepted under (a copy with a new name), if any.
+
+    Under the same name, the newest delivery is current whatever it resembles: an earlier
+    version sent again (a partner undoing a correction or a rejected file) lands again.
     """
-    rows = con.execute(
+    row = con.execute(
         "select file_name from landing.files where partner = ? and extract = ? and sha256 = ? "
-        "and status in ('accepted', 'superseded') order by file_id",
-        [contract.partner, contract.extract, sha256],
-    ).fetchall()
-    names = [r[0] for r in rows]
-    if name in names:
-        return "same"
-    return names[0] if names else None
+        "and status in ('accepted', 'superseded') and file_name != ? order by file_id limit 1",
+        [contract.partner, contract.extract, sha256, name],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def _record(con, partner, extract, delivery: Delivery, sha256, size, status, reason, message,
@@ -146,16 +147,20 @@ def _record(con, partner, extract, delivery: Delivery, sha256, size, status, rea
 def _record_rejection(con, partner, extract, delivery, data, rejected: FileRejected, sha=None):
     if data is not None:
         sha = _sha256(data)
-        exists = con.execute("select 1 from landing.files where sha256 = ? and file_name = ?",
-                             [sha, delivery.name]).fetchone()
-        if exists:
-            return None
-    return _record(con, partner, extract, delivery, sha, len(data) if data else None,
+    if _newest_receipt(con, partner, extract, delivery.name) == (sha, "rejected"):
+        return None  # the same rejected file again: recorded once
+    return _record(con, partner, extract, delivery, sha, len(data) if data is not None else None,
                    "rejected", rejected.reason_code, rejected.message)
 
 
 def _check_header(contract: Contract, source: Source) -> tuple[list[int | None], str | None]:
-    """Position of each contract column in the file; rejects when a column is missing."""
+    """Position of each contract column in the file; rejects when a column is missing or repeated."""
+    repeated = sorted({h for h in source.header if h and source.header.count(h) > 1}, key=source.header.index)
+    if repeated:
+        where = "; ".join(f"{h!r} in columns " + ", ".join(str(i + 1) for i, x in enumerate(source.header) if x == h)
+                          for h in repeated)
+        raise FileRejected("DUPLICATE_COLUMN", f"{source.name}: the header repeats column name(s): {where}; "
+                                               "send each column once")
     positions = {h: i for i, h in enumerate(source.header)}
     missing = [c.source_header for c in contract.columns if c.source_header not in positions]
     if missing:
@@ -185,10 +190,9 @@ def _land_rows(con, contract: Contract, delivery: Delivery, source: Source) -> L
     width = len(source.header)
     as_received = ", ".join(f"nullif({q(c)}, '')" for c in columns)  # an empty field is null
     malformed: list[int] = []
-    row_number = 1  # the header is row 1
-    for batch in source.batches:
-        numbers = list(range(row_number + 1, row_number + 1 + len(batch)))
-        row_number += len(batch)
+    received = False
+    for numbers, batch in source.batches:
+        received = True
         bad = ([] if set(map(len, batch)) == {width}
                else [n for n, row in zip(numbers, batch) if len(row) != width])
         malformed.extend(bad)
@@ -202,11 +206,19 @@ def _land_rows(con, contract: Contract, delivery: Delivery, source: Source) -> L
         con.register("_batch", pa.table(arrays))
         con.execute(f"insert into {table} select _file_id, _row_number, {as_received} from _batch")
         con.unregister("_batch")
-    if row_number == 1:
+    if not received:
         raise FileRejected("EMPTY_FILE", f"{source.name}: header only, no data rows")
+    field_at = dict(zip(positions, columns))
+    cell_issues = [(n, field_at[pos], reason, message) for n, pos, reason, message in source.cell_issues
+                   if pos in field_at]
+    empty = [n for (n,) in con.execute(
+        f"select _row_number from {table} where _file_id = ? and "
+        + " and ".join(f"nullif(trim({q(c)}), '') is null" for c in columns), [file_id]).fetchall()
+        if n not in set(malformed)]
+    set_aside = sorted({*malformed, *empty, *(n for n, *_ in cell_issues)})
     lookup = _lookup_sql(con, contract)
-    _parse_rows(con, contract, file_id, malformed)
-    _record_row_issues(con, contract, file_id, delivery, malformed, lookup)
+    _parse_rows(con, contract, file_id, set_aside)
+    _record_row_issues(con, contract, file_id, delivery, malformed, empty, cell_issues, lookup)
     _insert_clean(con, contract, file_id, delivery.as_at, lookup)
     con.execute("drop table parsed_rows")
     return _finish(con, contract, delivery, file_id, note)
@@ -227,24 +239,31 @@ def _lookup_sql(con, contract: Contract) -> str | None:
     return "select lsoa_code from current_lsoa"
 
 
-def _parse_rows(con, contract: Contract, file_id: int, malformed: list[int]) -> None:
-    """The file's well-formed rows, parsed once, as the temp table ``parsed_rows``."""
+def _parse_rows(con, contract: Contract, file_id: int, set_aside: list[int]) -> None:
+    """The file's rows, parsed once, as the temp table ``parsed_rows``: all but those set aside
+    (malformed, empty, or with a value the reader could not give), which get their one issue."""
     rows = (f"landing.{contract.name} where _file_id = $file_id "
-            "and _row_number not in (select unnest($malformed::integer[]))")
+            "and _row_number not in (select unnest($set_aside::integer[]))")
     con.execute(f"create or replace temp table parsed_rows as {parsed_rows(contract, rows)}",
-                {"file_id": file_id, "malformed": malformed})
+                {"file_id": file_id, "set_aside": set_aside})
 
 
 def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery, malformed: list[int],
-                       lookup: str | None) -> None:
-    """Malformed rows get that one issue (their fields cannot be trusted); the others are checked."""
+                       empty: list[int], cell_issues: list[tuple[int, str, str, str]], lookup: str | None) -> None:
+    """Rows set aside get that one issue (their fields cannot be trusted or there are none);
+    the others are checked."""
     prefix = delivery.name.replace("'", "''")
-    con.execute(
-        f"insert into landing.row_issues select $file_id, n, '(row)', 'MALFORMED_ROW', 'quarantined', "
-        f"'{prefix}: row ' || n || ': the row has a different number of fields from the header' "
-        "from unnest($malformed::integer[]) t(n)",
-        {"file_id": file_id, "malformed": malformed},
-    )
+    for numbers, reason, problem in ((malformed, "MALFORMED_ROW", "the row has a different number of fields from the header"),
+                                     (empty, "EMPTY_ROW", "every field is empty")):
+        con.execute(
+            f"insert into landing.row_issues select $file_id, n, '(row)', '{reason}', 'quarantined', "
+            f"'{prefix}: row ' || n || ': {problem}' from unnest($rows::integer[]) t(n)",
+            {"file_id": file_id, "rows": numbers},
+        )
+    if cell_issues:
+        con.executemany("insert into landing.row_issues values (?, ?, ?, ?, 'quarantined', ?)",
+                        [[file_id, n, field, reason, f"{delivery.name}: row {n}, field {field}: {message}"]
+                         for n, field, reason, message in cell_issues])
     selects = [
         f"select _file_id, _row_number, '{c.field}', '{c.reason}', '{c.action}', "
         f"'{prefix}: row ' || _row_number || ', field {c.field}: {c.message}' "

@@ -1,7 +1,9 @@
 """Readers: CSV, XLSX and SQLAlchemy sources, each yielding the header and batches of text rows.
 
 Values stay as the partner sent them (text); typing happens in validation. Excel date
-cells are rendered as ISO dates, the only faithful text form of an Excel date.
+cells are rendered as ISO dates, the only faithful text form of an Excel date. Every row
+carries the row number a person sees opening the file (the header is row 1; blank lines and
+empty sheet rows are not records but keep their number).
 """
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import islice
+from itertools import count, islice
+from operator import itemgetter
 from typing import Any
 
 BATCH_ROWS = 50_000
 Row = list[str | None]
+Batch = tuple[list[int], list[Row]]  # the rows' numbers as a person sees them, and the rows
 
 
 class FileRejected(Exception):
@@ -36,19 +40,16 @@ class Source:
     sha256: str
     size_bytes: int
     header: list[str]
-    batches: Iterator[list[Row]]
+    batches: Iterator[Batch]
     raw_bytes: bytes | None = None  # kept unchanged in the landing area when from a file
+    # Values the reader could not give: (row number, column position, reason code, message).
+    cell_issues: tuple[tuple[int, int, str, str], ...] = ()
 
 
-def _batched(rows: Iterator[Row]) -> Iterator[list[Row]]:
-    batch: list[Row] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH_ROWS:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _batched(numbered: Iterator[tuple[int, Row]]) -> Iterator[Batch]:
+    while batch := list(islice(numbered, BATCH_ROWS)):
+        numbers, rows = zip(*batch)
+        yield list(numbers), list(rows)
 
 
 def read_csv(name: str, data: bytes) -> Source:
@@ -76,8 +77,9 @@ def read_csv(name: str, data: bytes) -> Source:
     except (StopIteration, csv.Error) as exc:
         raise FileRejected("UNREADABLE", f"{name}: no readable header row ({exc})") from None
 
-    def batches() -> Iterator[list[Row]]:
-        records = filter(None, reader)  # a blank line is not a record
+    def batches() -> Iterator[Batch]:
+        # A blank line is not a record but is a row of the sheet: records are numbered first.
+        records = filter(itemgetter(1), zip(count(2), reader))
         while True:
             try:
                 batch = list(islice(records, BATCH_ROWS))
@@ -87,7 +89,8 @@ def read_csv(name: str, data: bytes) -> Source:
                 ) from None
             if not batch:
                 return
-            yield batch
+            numbers, rows = zip(*batch)
+            yield list(numbers), list(rows)
 
     return Source(name, hashlib.sha256(data).hexdigest(), len(data),
                   [h.strip() for h in header], batches(), raw_bytes=data)
@@ -107,36 +110,62 @@ def _cell_text(value: Any) -> str | None:
 
 
 def read_xlsx(name: str, data: bytes) -> Source:
-    """First sheet, header in row 1; Excel dates become ISO text, ``DD/MM/YYYY`` text stays."""
-    from openpyxl import load_workbook
+    """First sheet, header in row 1; Excel dates become ISO text, ``DD/MM/YYYY`` text stays.
 
+    The workbook is read whole (trust spreadsheets are small), so a corrupt sheet is a rejected
+    file. Another sheet holding data rejects the file (the extract is one sheet); a formula
+    cell without a saved value is a cell issue (its row is quarantined), never an empty value.
+    """
     if not data:
         raise FileRejected("EMPTY_FILE", f"{name}: the file is empty")
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a corrupt workbook
+        sheets = _sheet_rows(data, data_only=True)
+        formulas = _sheet_rows(data, data_only=False)[0][1]
+    except Exception as exc:  # openpyxl and its XML parser raise many types for a corrupt workbook
         raise FileRejected("UNREADABLE", f"{name}: not a readable XLSX workbook ({exc})") from None
-    sheet = workbook.worksheets[0]
-    cells = sheet.iter_rows(values_only=True)
-    header_cells = next(cells, None)
-    if header_cells is None:
+    (_, records), *others = sheets
+    with_data = [title for title, rows in others if any(v is not None for row in rows for v in row)]
+    if with_data:
+        raise FileRejected("EXTRA_SHEET", f"{name}: sheet(s) {', '.join(repr(t) for t in with_data)} "
+                                          "also hold data, but the extract is one sheet: move the rows "
+                                          "to the first sheet or delete the other sheet(s), and resend")
+    if not records:
         raise FileRejected("EMPTY_FILE", f"{name}: the sheet is empty")
-    header = [(_cell_text(v) or "").strip() for v in header_cells]
+    header = [(_cell_text(v) or "").strip() for v in records[0]]
     while header and header[-1] == "":
         header.pop()
+    issues = tuple(
+        (number, position, "FORMULA_WITHOUT_VALUE",
+         "a formula cell without a saved value (open the file in Excel, save it and resend)")
+        for number, (values, cells) in enumerate(zip(records, formulas), start=1) if number > 1
+        for position, (value, cell) in enumerate(zip(values, cells))
+        if position < len(header) and value is None and isinstance(cell, str) and cell.startswith("=")
+    )
 
-    def rows() -> Iterator[Row]:
-        for record in cells:
+    with_issue = {number for number, *_ in issues}
+
+    def rows() -> Iterator[tuple[int, Row]]:
+        for number, record in enumerate(records[1:], start=2):  # an empty sheet row keeps its number
             values = [_cell_text(v) for v in record]
-            if any(v is not None for v in values):
+            if number in with_issue or any(v is not None for v in values):
                 # Sheets pad rows to their used range: empty cells past the header are no fields.
                 while len(values) > len(header) and values[-1] is None:
                     values.pop()
-                yield values + [None] * (len(header) - len(values))
-        workbook.close()
+                yield number, values + [None] * (len(header) - len(values))
 
     return Source(name, hashlib.sha256(data).hexdigest(), len(data), header,
-                  _batched(rows()), raw_bytes=data)
+                  _batched(rows()), raw_bytes=data, cell_issues=issues)
+
+
+def _sheet_rows(data: bytes, data_only: bool) -> list[tuple[str, list[tuple]]]:
+    """(title, rows of cell values) of every worksheet; cached values, or formulas as text."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    try:
+        return [(sheet.title, list(sheet.iter_rows(values_only=True))) for sheet in workbook.worksheets]
+    finally:
+        workbook.close()
 
 
 def read_database(url: str, table: str, order_by: tuple[str, ...]) -> Source:
@@ -175,4 +204,4 @@ def read_database(url: str, table: str, order_by: tuple[str, ...]) -> Source:
     csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
     canonical = buffer.getvalue().encode()
     return Source(f"db:{table}", hashlib.sha256(canonical).hexdigest(), len(canonical),
-                  header, _batched(iter(rows)))
+                  header, _batched(zip(count(2), rows)))

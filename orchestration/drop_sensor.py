@@ -47,7 +47,7 @@ def drop_targets(drop: Path) -> dict[str, tuple[str, dg.AssetKey]]:
 
 
 def _state(path: Path) -> list[int]:
-    stat = path.stat()
+    stat = path.stat() if path.exists() else path.lstat()  # a broken link is a stray too
     return [stat.st_size, stat.st_mtime_ns]
 
 
