@@ -18,6 +18,9 @@ COLUMN_TYPES = {
     "practice_code", "statistic",
 }
 PSEUDONYMISED_TYPES = {"nhs_number", "upn", "identifier", "postcode"}
+DATE_TYPES = {"date", "date_of_birth"}
+# What a date bound (``not_before`` / ``not_after``) may name besides another date column of the row.
+AS_AT = "as_at"
 # How old an extract may be before it is reported stale, by cadence.
 CADENCE_MAX_AGE_DAYS = {"monthly": 45, "termly": 135, "yearly": 400}
 # Where an extract's files come from: the partners' drop folder, or the project's reference/ folder.
@@ -34,6 +37,9 @@ class Column:
     header: str | None = None  # the partner's header when it differs from the name
     pattern: str | None = None
     check_lookup: bool = True  # lsoa columns: must be in the current lsoa_lookup
+    # Date bounds: ``as_at`` (the file's as-at date) or another date column of the same row.
+    not_before: str | None = None
+    not_after: str | None = None
 
     @property
     def source_header(self) -> str:
@@ -110,8 +116,19 @@ def _load(path: Path, code_lists: dict[str, list[str]]) -> Contract:
             name=name, type=col["type"], required=col.get("required", False),
             codes=tuple(str(c) for c in codes), header=col.get("header"),
             pattern=col.get("pattern"), check_lookup=col.get("check_lookup", True),
+            not_before=col.get("not_before"), not_after=col.get("not_after"),
         ))
     names = {c.name for c in columns}
+    dates = {c.name for c in columns if c.type in DATE_TYPES}
+    for c in columns:
+        for bound, other in (("not_before", c.not_before), ("not_after", c.not_after)):
+            if other is None:
+                continue
+            if c.type not in (*DATE_TYPES, "month") or c.type == "month" and other != AS_AT:
+                raise ContractError(path, f"column {c.name}: {bound} applies to a date (or a month, as_at only)")
+            if other not in dates and (other, bound) != (AS_AT, "not_after"):
+                raise ContractError(path, f"column {c.name}: {bound} must name a date column"
+                                          f"{' or as_at' if bound == 'not_after' else ''}, not {other!r}")
     missing_key = [k for k in spec["key"] if k not in names]
     if missing_key:
         raise ContractError(path, f"key columns {missing_key} are not columns")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from connectors.contracts import MAX_AGE_YEARS, Column, Contract
+from connectors.contracts import AS_AT, MAX_AGE_YEARS, Column, Contract
 
 MIN_DATE = "1990-01-01"
 
@@ -23,6 +23,9 @@ _FORMATS = {
     "lsoa": r"^[EW]01[0-9]{6}$",
 }
 _POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
+# Numbers as a partner writes them: plain decimal digits, a minus sign (negative values then fail
+# their range check) and, for decimals, a point. Not 0x1A, 1e3, 1_000, nan or inf, which casts read.
+_NUMBER_FORMS = {"integer": "-?[0-9]+", "decimal": r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)"}
 
 # DuckDB macros the generated SQL relies on; created once per connection.
 MACROS = f"""
@@ -77,7 +80,9 @@ def _derived(col: Column, contract: Contract) -> dict[str, str]:
     if col.type in ("date", "date_of_birth"):
         return {"date": parse_date(v, contract.format == "xlsx")}
     if col.type in ("integer", "decimal", "statistic"):
-        return {"number": f"try_cast({v} as {'integer' if col.type == 'integer' else 'double'})"}
+        kind = "integer" if col.type == "integer" else "decimal"
+        return {"number": f"case when regexp_full_match({v}, '{_NUMBER_FORMS[kind]}') "
+                          f"then try_cast({v} as {'integer' if kind == 'integer' else 'double'}) end"}
     if col.type == "nhs_number":
         return {"digits": f"replace({v}, ' ', '')", "valid": f"nhs_valid(replace({v}, ' ', ''))"}
     if col.type == "postcode":
@@ -134,8 +139,15 @@ def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[
         parsed = _part(col, "date")
         form = "YYYY-MM-DD or DD/MM/YYYY" if contract.format == "xlsx" else "YYYY-MM-DD"
         add("WRONG_TYPE", "quarantined", f"{present} and {parsed} is null", f"not a date ({form})")
-        add("DATE_OUT_OF_RANGE", "quarantined", f"({parsed} < date '{MIN_DATE}' or {parsed} > $as_at)",
-            f"date outside {MIN_DATE} .. the as-at date")
+        if col.not_after == AS_AT:
+            add("DATE_OUT_OF_RANGE", "quarantined", f"({parsed} < date '{MIN_DATE}' or {parsed} > $as_at)",
+                f"date outside {MIN_DATE} .. the as-at date")
+        else:
+            add("DATE_OUT_OF_RANGE", "quarantined", f"{parsed} < date '{MIN_DATE}'", f"date before {MIN_DATE}")
+        for bound, other, compare in (("not_before", col.not_before, "<"), ("not_after", col.not_after, ">")):
+            if other not in (None, AS_AT):
+                add("DATE_ORDER", "quarantined", f"{parsed} {compare} {_part(contract.column(other), 'date')}",
+                    f"date {'before' if compare == '<' else 'after'} {other} of the same row")
         if col.type == "date_of_birth":
             add("AGE_OVER_25", "quarantined", f"{parsed} <= $as_at - interval {MAX_AGE_YEARS + 1} year",
                 f"person older than {MAX_AGE_YEARS} at the as-at date (out of scope)")
@@ -166,6 +178,10 @@ def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[
     elif col.type == "lsoa" and col.check_lookup and lookup_sql is not None:
         add("LSOA_NOT_IN_LOOKUP", "kept", f"{present} and {v} not in ({lookup_sql})",
             "LSOA code not in the current lsoa_lookup (row kept, geography unknown)")
+    elif col.type == "month" and col.not_after == AS_AT:
+        add("DATE_OUT_OF_RANGE", "quarantined",
+            f"regexp_full_match({v}, '{_FORMATS['month'][1:-1]}') and {v} > strftime($as_at, '%Y-%m')",
+            "month after the as-at date")
     pattern = col.pattern or _FORMATS.get(col.type)
     if pattern and not (col.type == "lsoa" and col.check_lookup):
         add("WRONG_FORMAT", "quarantined", f"{present} and not regexp_full_match({v}, '{pattern[1:-1]}')",

@@ -227,8 +227,6 @@ ROW_3 = f"{EHCP_FILE}: row 3, field"
      f"{ROW_3} ehcp_start_date: not a date (YYYY-MM-DD)"),
     ("ehcp_start_date", "2019-02-30", "WRONG_TYPE", "quarantined",
      f"{ROW_3} ehcp_start_date: not a date (YYYY-MM-DD)"),
-    ("ehcp_start_date", "1989-12-31", "DATE_OUT_OF_RANGE", "quarantined",
-     f"{ROW_3} ehcp_start_date: date outside 1990-01-01 .. the as-at date"),
     ("ehcp_end_date", "2025-08-01", "DATE_OUT_OF_RANGE", "quarantined",
      f"{ROW_3} ehcp_end_date: date outside 1990-01-01 .. the as-at date"),
     ("sex", "X", "CODE_NOT_IN_LIST", "quarantined", f"{ROW_3} sex: not one of the agreed codes"),

@@ -379,3 +379,11 @@ def test_marts_hold_no_dates_of_birth_or_pseudonyms(warehouse):
                 f'select distinct cast("{column}" as varchar) from marts."{table}"').fetchall() if v[0] is not None}
             assert not values & DATES_OF_BIRTH, (table, column)
             assert not any(p in v for v in values for p in PSEUDONYMS), (table, column)
+
+
+def test_dates_of_birth_stay_in_staging(warehouse):
+    """docs/architecture.md: date_of_birth is in clean and staging only, never in intermediate or marts."""
+    with duckdb.connect(str(warehouse)) as con:
+        holders = con.execute("select table_schema, table_name from information_schema.columns "
+                              "where column_name = 'date_of_birth' order by all").fetchall()
+    assert {schema for schema, _ in holders} == {"clean", "staging"}, holders
