@@ -214,7 +214,7 @@ def _land_rows(con, contract: Contract, delivery: Delivery, source: Source) -> L
     empty = [n for (n,) in con.execute(
         f"select _row_number from {table} where _file_id = ? and "
         + " and ".join(f"nullif(trim({q(c)}), '') is null" for c in columns), [file_id]).fetchall()
-        if n not in set(malformed)]
+        if n not in {*malformed, *(n for n, *_ in cell_issues)}]
     set_aside = sorted({*malformed, *empty, *(n for n, *_ in cell_issues)})
     lookup = _lookup_sql(con, contract)
     _parse_rows(con, contract, file_id, set_aside)
