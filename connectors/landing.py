@@ -276,7 +276,10 @@ def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery
         f"'{prefix}: row ' || _row_number || ', field {'+'.join(contract.key)}: repeats the key of row ' || first_row "
         f"from (select _file_id, _row_number, min(_row_number) over (partition by {key}) as first_row "
         "from parsed_rows where "
-        + " and ".join(f"{key_expression(contract.column(k))} is not null" for k in contract.key)
+        # An empty required key part is already a row issue; an optional one (a DfE national row's
+        # region) is part of the key, nulls comparing equal as window partitions do.
+        + " and ".join(["true", *(f"{key_expression(contract.column(k))} is not null"
+                                  for k in contract.key if contract.column(k).required)])
         + ") where _row_number > first_row"
     )
     sql = "insert into landing.row_issues " + "\nunion all\n".join(selects)
