@@ -37,6 +37,9 @@ QUARANTINE_REASONS = {
     "CODE_NOT_IN_LIST": "not one of the agreed codes",
     "WRONG_FORMAT": "not in the agreed format",
     "DUPLICATE_KEY": "repeats a record already in the file",
+    "DATE_ORDER": "a date before the date it cannot precede (e.g. a referral before the birth)",
+    "EMPTY_ROW": "an empty row",
+    "FORMULA_WITHOUT_VALUE": "a spreadsheet formula without a saved value",
 }
 TOP_REASONS = 3
 HISTORY_REFRESHES = 12

@@ -122,3 +122,14 @@ def test_an_unrecognised_file_runs_the_landing_gate_without_landing_anything(dro
     (request,), _ = evaluate(drop, cursor)
     assert landing_keys(request) == set()
     assert_runnable(request)
+
+
+def test_a_broken_link_in_the_drop_runs_the_landing_gate_instead_of_crashing_the_sensor(drop):
+    _, cursor = evaluate(drop)
+    link = drop / "council" / "ehcp_caseload_20250831.csv"
+    link.parent.mkdir(exist_ok=True)
+    os.symlink(drop / "council" / "gone.csv", link)
+    os.utime(link, (SETTLED, SETTLED), follow_symlinks=False)
+    (request,), _ = evaluate(drop, cursor)
+    assert landing_keys(request) == set()
+    assert_runnable(request)
