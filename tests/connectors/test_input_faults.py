@@ -21,7 +21,7 @@ from connectors.landing import land, record_unrecognised
 from connectors.status import current_file, delivery_problems, file_statuses
 from reporting.figures import rejected_files
 from tests.connectors.conftest import (
-    NHS, TODAY, UPN, contract, csv_bytes, extract_bytes, file_name, valid_rows, xlsx_bytes,
+    NHS, TODAY, contract, csv_bytes, extract_bytes, file_name, valid_rows, xlsx_bytes,
 )
 from tests.connectors.test_broken_inputs import EHCP, EHCP_FILE, EHCP_HEADER, assert_rejected, ehcp_lines, land_ehcp
 
