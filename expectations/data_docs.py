@@ -1,18 +1,24 @@
-"""Great Expectations Data Docs for the data engineers, holding counts but no value from a data row.
+"""Data Docs for the data engineers: every validation run's results, as counts, in static pages.
 
 The runner hands every GX validation result to ``DataDocs.record``, which keeps a reduced
 copy (``reduced``: counts, percentages and numeric statistics only) in GX's filesystem
-validation-results store next to the suite it ran. ``DataDocs.build`` renders GX's own Data
-Docs site from that store: one page per suite run and an index of every run kept.
+validation-results store next to the suite it ran. ``DataDocs.build`` renders the pages from
+that store with the project's own templates (``templates/``): one page per suite run and an
+index of every run kept, self-contained (no script, style sheet, font or image from the
+network: GX 1.24's site builder loads its assets from public CDNs and a logo from a cloud
+bucket with the context's id in the address; see docs/decisions/0009-self-contained-reports.md).
 """
 from __future__ import annotations
 
 import copy
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from numbers import Real
 from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 os.environ["GX_ANALYTICS_ENABLED"] = "false"  # set before GX is imported: no usage analytics
 
@@ -29,7 +35,8 @@ from great_expectations.data_context.types.resource_identifiers import (  # noqa
     ValidationResultIdentifier,
 )
 
-SITE = "data_docs"
+_TEMPLATES = Environment(loader=PackageLoader("expectations", "templates"),
+                         autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
 # What a reduced result keeps of GX's ``result``: counts and shares of rows, never the rows.
 KEPT_STATISTICS = (
     "element_count", "missing_count", "missing_percent", "unexpected_count", "unexpected_percent",
@@ -71,6 +78,55 @@ def _filesystem(directory: Path) -> dict:
 
 
 @dataclass(frozen=True)
+class Check:
+    """One expectation of a suite run, as a page shows it."""
+
+    description: str
+    severity: str
+    expectation: str
+    columns: str
+    outcome: str  # met, failed or not evaluated
+    statistics: dict
+
+
+@dataclass(frozen=True)
+class Page:
+    """One suite run on one batch: its page under ``validations/``."""
+
+    suite: str
+    run_name: str
+    run_time: datetime
+    batch: str
+    checks: tuple[Check, ...]
+
+    @property
+    def path(self) -> str:
+        return f"validations/{_safe(self.suite)}/{_safe(self.run_name)}/{_safe(self.batch)}.html"
+
+    def count(self, outcome: str, severity: str | None = None) -> int:
+        return sum(c.outcome == outcome and severity in (None, c.severity) for c in self.checks)
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+
+
+def _check(result) -> Check:
+    config = result.expectation_config
+    meta = config.meta or {}
+    columns = [config.kwargs[a] for a in ("column", "column_A", "column_B") if a in config.kwargs]
+    columns += list(config.kwargs.get("column_list") or [])
+    outcome = "not evaluated" if (result.meta or {}).get("not_evaluated") else "met" if result.success else "failed"
+    return Check(description=meta.get("description", config.type), severity=meta.get("severity", ""),
+                 expectation=config.type, columns=", ".join(columns), outcome=outcome,
+                 statistics=dict(result.result or {}))
+
+
+def _filesystem(directory: Path) -> dict:
+    return {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(directory)}
+
+
+@dataclass(frozen=True)
 class DataDocs:
     """GX stores under ``store_dir``; the rendered site at ``site_dir/index.html``."""
 
@@ -85,8 +141,6 @@ class DataDocs:
         return gx.get_context(mode="ephemeral", project_config=DataContextConfig(
             store_backend_defaults=defaults,
             stores=stores,
-            data_docs_sites={SITE: {"class_name": "SiteBuilder", "show_how_to_buttons": False,
-                                    "store_backend": _filesystem(self.site_dir)}},
             analytics_enabled=False,
             progress_bars=ProgressBarsConfig(globally=False),
         ))
@@ -104,10 +158,36 @@ class DataDocs:
                                          batch.replace("/", "."))
         context.validation_results_store.set(key, kept)
 
+    def pages(self) -> list[Page]:
+        """Every suite run kept, newest run first."""
+        store = self._context().validation_results_store
+        pages = []
+        for key in store.list_keys():
+            result = store.get(key)
+            pages.append(Page(suite=key.expectation_suite_identifier.name, run_name=key.run_id.run_name,
+                              run_time=key.run_id.run_time, batch=key.batch_identifier,
+                              checks=tuple(_check(r) for r in result.results)))
+        return sorted(pages, key=lambda p: (-p.run_time.timestamp(), p.suite, p.batch))
+
     def build(self, run_id: str) -> Path:
-        """Render the pages of run ``run_id`` and of every suite, and the index of all runs kept."""
-        context = self._context()
-        pages = [k for k in context.validation_results_store.list_keys() if k.run_id.run_name == run_id]
-        pages += context.expectations_store.list_keys()
-        context.build_data_docs(site_names=[SITE], resource_identifiers=pages)
+        """Render every kept run's pages and the index (``run_id``'s runs first); return the index.
+
+        The site is written whole into a new folder and swapped in, so pages of an older
+        layout (GX's own site) never survive beside the new ones.
+        """
+        pages = self.pages()
+        pages.sort(key=lambda p: p.run_name != run_id)  # stable: the rest stay newest first
+        staging = self.site_dir.with_name(f".{self.site_dir.name}.tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        for page in pages:
+            target = staging / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            root = "../" * page.path.count("/")
+            target.write_text(_TEMPLATES.get_template("data_docs_page.html.j2").render(page=page, root=root),
+                              encoding="utf-8")
+        staging.mkdir(parents=True, exist_ok=True)
+        (staging / "index.html").write_text(_TEMPLATES.get_template("data_docs_index.html.j2").render(
+            pages=pages, current_run=run_id), encoding="utf-8")
+        shutil.rmtree(self.site_dir, ignore_errors=True)
+        staging.rename(self.site_dir)
         return self.site_dir / "index.html"

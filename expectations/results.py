@@ -30,13 +30,14 @@ create table if not exists {RESULTS_TABLE} (
     description varchar not null,
     run_id varchar not null,
     validated_at timestamp not null
-)
+);
+alter table {RESULTS_TABLE} add column if not exists rows_checked bigint
 """
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One expectation's result, as stored (column order of ``quality.validation_results``)."""
+    """One expectation's result, as stored in ``quality.validation_results``."""
 
     suite: str
     expectation: str
@@ -53,6 +54,7 @@ class Outcome:
     description: str
     run_id: str
     validated_at: datetime
+    rows_checked: int | None = None  # rows the expectation looked at (GX's element_count)
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,8 @@ def append_results(con: duckdb.DuckDBPyConnection, result: SuiteResult) -> None:
     con.execute(_CREATE)
     if not result.outcomes:
         return
-    placeholders = ", ".join("?" for _ in fields(Outcome))
+    columns = [f.name for f in fields(Outcome)]
     con.executemany(
-        f"insert into {RESULTS_TABLE} values ({placeholders})",
+        f"insert into {RESULTS_TABLE} ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
         [astuple(outcome) for outcome in result.outcomes],
     )

@@ -32,6 +32,7 @@ from great_expectations.execution_engine import pandas_execution_engine  # noqa:
 pandas_execution_engine.HASH_THRESHOLD = 0
 
 from expectations.data_docs import DataDocs  # noqa: E402
+from expectations.parameters import reference_parameters  # noqa: E402
 from expectations.results import Outcome, SuiteResult, append_results  # noqa: E402
 from expectations.suite_files import SuiteFile, columns_in_condition, columns_named_by, load_suite  # noqa: E402
 
@@ -65,7 +66,9 @@ def validate(
     suite = load_suite(suite_name)
     parameters = _sql_parameters(con, partner, extract, extract_date)
     # As a date-time string: GX compares date columns (read as timestamps) with date-times only.
-    gx_parameters = {"extract_date": f"{extract_date.isoformat()}T00:00:00"} if extract_date else {}
+    gx_parameters = reference_parameters()
+    if extract_date:
+        gx_parameters["extract_date"] = f"{extract_date.isoformat()}T00:00:00"
     context = _ephemeral_context()
     columns = _table_columns(con, suite.table)
 
@@ -209,6 +212,7 @@ def _outcome(result: ExpectationValidationResult, **context) -> Outcome:
     config = result.expectation_config
     stats = result.result or {}
     unexpected_count = stats.get("unexpected_count")
+    element_count = stats.get("element_count")
     return Outcome(
         expectation=config.type,
         column_name=None if "column_set" in config.kwargs
@@ -216,6 +220,7 @@ def _outcome(result: ExpectationValidationResult, **context) -> Outcome:
         observed_value=_number(stats.get("observed_value")),
         unexpected_count=int(unexpected_count) if unexpected_count is not None else None,
         unexpected_percent=_number(stats.get("unexpected_percent")),
+        rows_checked=int(element_count) if element_count is not None else None,
         success=bool(result.success),
         severity=config.meta["severity"],
         description=config.meta["description"],

@@ -6,9 +6,15 @@ from dataclasses import dataclass, field
 import dagster as dg
 from dagster import DagsterEventType
 
-from reporting.figures import dataset_name
+from reporting.figures import FileCheckFailure, dataset_name
 
 PUBLICATION_KEY = dg.AssetKey("publication")
+# What the file-level blocking checks (orchestration/assets/landing.py) require, in the board's words.
+FILE_CHECKS = {
+    "delivery_accepted": "The extract's newest delivery was accepted.",
+    "every_extract_accepted": "Every extract's newest delivery was accepted and every file in the drop "
+                              "is recognised.",
+}
 
 
 @dataclass
@@ -16,6 +22,7 @@ class RefreshOutcome:
     run_id: str
     published: bool
     reasons: list[str] = field(default_factory=list)  # why publication was held back, in plain words
+    file_failures: list[FileCheckFailure] = field(default_factory=list)  # failed blocking checks on files
 
 
 def _check_reasons(evaluation) -> list[str]:
@@ -34,6 +41,19 @@ def _check_reasons(evaluation) -> list[str]:
             else f"{dataset}: the check '{evaluation.check_name}' failed."]
 
 
+def _file_failure(evaluation) -> FileCheckFailure | None:
+    """A failed check on files (a delivery rejected or missing, the landing gate), not on rows:
+    row checks are in the validation history with their expectations."""
+    if "failed_critical" in evaluation.metadata:
+        return None
+    problems = evaluation.metadata.get("problems")
+    listed = problems.value.splitlines() if problems is not None and problems.value not in ("", "none") else []
+    return FileCheckFailure(dataset=dataset_name(evaluation.asset_key.to_user_string()),
+                            description=evaluation.description or FILE_CHECKS.get(
+                                evaluation.check_name, f"The check '{evaluation.check_name}' passes."),
+                            problems=tuple(listed))
+
+
 def refresh_outcome(instance: dg.DagsterInstance, run_id: str) -> RefreshOutcome:
     """Publication materialised in this run or not; failed blocking checks and steps as reasons."""
     entries = instance.all_logs(run_id, of_type={
@@ -42,6 +62,7 @@ def refresh_outcome(instance: dg.DagsterInstance, run_id: str) -> RefreshOutcome
     })
     published = False
     reasons: list[str] = []
+    file_failures: list[FileCheckFailure] = []
     for entry in entries:
         event = entry.dagster_event
         if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
@@ -50,6 +71,8 @@ def refresh_outcome(instance: dg.DagsterInstance, run_id: str) -> RefreshOutcome
             evaluation = event.event_specific_data
             if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
                 reasons.extend(_check_reasons(evaluation))
+                if (failure := _file_failure(evaluation)) is not None:
+                    file_failures.append(failure)
         elif event.event_type == DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
             message = error.message.strip().splitlines()[0] if error else "unknown error"
@@ -58,4 +81,4 @@ def refresh_outcome(instance: dg.DagsterInstance, run_id: str) -> RefreshOutcome
     if not published and not reasons:
         reasons.append("The publication step did not run.")
     # A rejected file fails its extract's check and the landing gate: say it once.
-    return RefreshOutcome(run_id, published, [] if published else list(dict.fromkeys(reasons)))
+    return RefreshOutcome(run_id, published, [] if published else list(dict.fromkeys(reasons)), file_failures)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 import duckdb
 
@@ -25,6 +25,7 @@ MART_NAMES = {
     "mart_send_cohort": "SEND cohort",
     "kpi_values": "Published KPI table",
     "sub_icb_district_crosswalk": "Sub-ICB to district crosswalk",
+    "landing_gate": "All partner deliveries (the landing gate)",
 }
 # Why rows were quarantined, in the board's words (reason codes of connectors/validation.py
 # and landing's duplicate-key check); other codes are shown as their name.
@@ -42,7 +43,6 @@ QUARANTINE_REASONS = {
     "FORMULA_WITHOUT_VALUE": "a spreadsheet formula without a saved value",
 }
 TOP_REASONS = 3
-HISTORY_REFRESHES = 12
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class CheckOutcome:
     unexpected_count: int | None
     unexpected_percent: float | None
     observed_value: float | None
+    rows_checked: int | None = None
 
     @property
     def dataset(self) -> str:
@@ -113,23 +114,32 @@ class RejectedFile:
 
 
 @dataclass(frozen=True)
-class Refresh:
-    """One run's validation totals, overall and by partner (marts under ``marts``)."""
+class FileCheckFailure:
+    """A failed blocking check on files rather than rows: a delivery rejected or missing, the landing gate."""
 
-    run_id: str
-    validated_at: datetime
-    failed_critical: int
-    failed_warning: int
-    passed_percent_by_partner: dict[str, float] = field(default_factory=dict)
+    dataset: str
+    description: str
+    problems: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.dataset}: {self.description}"
 
 
 @dataclass(frozen=True)
 class Changes:
-    """How the checks moved between each suite's latest run and the one before."""
+    """How the checks moved between each suite's latest run and the one before, and the file checks
+    between this refresh's report and the previous one."""
 
     newly_failing: list[CheckOutcome]
     fixed: list[CheckOutcome]
     compared: bool  # False on the first refresh: nothing to compare with
+    newly_failing_files: list[FileCheckFailure] = field(default_factory=list)
+    fixed_files: list[str] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.newly_failing or self.fixed or self.newly_failing_files or self.fixed_files)
 
 
 def _contract(partner: str, extract: str) -> Contract:
@@ -170,7 +180,7 @@ def check_outcomes(con: duckdb.DuckDBPyConnection) -> tuple[list[CheckOutcome], 
             from runs
         )
         select r.age, v.suite, v.expectation, v.partner, v.extract, v.column_name, v.severity, v.success,
-               v.description, v.unexpected_count, v.unexpected_percent, v.observed_value
+               v.description, v.unexpected_count, v.unexpected_percent, v.observed_value, v.rows_checked
         from {RESULTS_TABLE} v join ranked r using (suite, run_id)
         where r.age <= 2
         order by v.suite, v.severity, v.description
@@ -181,14 +191,23 @@ def check_outcomes(con: duckdb.DuckDBPyConnection) -> tuple[list[CheckOutcome], 
     return latest, previous
 
 
-def changes(latest: list[CheckOutcome], previous: list[CheckOutcome]) -> Changes:
+def changes(latest: list[CheckOutcome], previous: list[CheckOutcome],
+            file_failures: list[FileCheckFailure] = (), previous_file_failures: list[str] | None = None
+            ) -> Changes:
+    """``previous_file_failures``: the keys of the file checks failing at the previous refresh
+    (None when there was no previous refresh to compare with)."""
     before = {o.key: o.success for o in previous}
     compared_suites = {o.suite for o in previous}
     comparable = [o for o in latest if o.suite in compared_suites]
+    failing_before = set(previous_file_failures or ())
+    failing_now = {f.key for f in file_failures}
+    files_compared = previous_file_failures is not None
     return Changes(
         newly_failing=[o for o in comparable if not o.success and before.get(o.key, True)],
         fixed=[o for o in comparable if o.success and before.get(o.key) is False],
-        compared=bool(previous),
+        compared=bool(previous) or files_compared,
+        newly_failing_files=[f for f in file_failures if files_compared and f.key not in failing_before],
+        fixed_files=sorted(failing_before - failing_now),
     )
 
 
@@ -280,24 +299,12 @@ def scorecard(con: duckdb.DuckDBPyConnection, reporting_date: date, latest: list
     return scores
 
 
-def refresh_history(con: duckdb.DuckDBPyConnection) -> list[Refresh]:
-    """Totals of the last refreshes (one per run), oldest first."""
-    if not table_exists(con, RESULTS_TABLE):
-        return []
-    runs = _records(con, f"""
-        select run_id, min(validated_at) as validated_at,
-               count(*) filter (where not success and severity = 'critical') as failed_critical,
-               count(*) filter (where not success and severity = 'warning') as failed_warning
-        from {RESULTS_TABLE} group by run_id order by validated_at desc limit {HISTORY_REFRESHES}
-    """)
-    shares = _records(con, f"""
-        select run_id, coalesce(partner, 'marts') as partner, 100.0 * avg(success::integer) as passed
-        from {RESULTS_TABLE} group by all
-    """)
-    by_run: dict[str, dict[str, float]] = defaultdict(dict)
-    for s in shares:
-        by_run[s["run_id"]][s["partner"]] = s["passed"]
-    return [Refresh(**r, passed_percent_by_partner=by_run[r["run_id"]]) for r in reversed(runs)]
+def passed_percent_by_partner(latest: list[CheckOutcome]) -> dict[str, float]:
+    """Share of the latest checks met, per partner (the marts' checks under ``marts``)."""
+    groups: dict[str, list[bool]] = defaultdict(list)
+    for outcome in latest:
+        groups[outcome.partner or "marts"].append(outcome.success)
+    return {group: 100 * sum(results) / len(results) for group, results in sorted(groups.items())}
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ import dagster as dg
 
 from orchestration.refresh_outcome import refresh_outcome
 from orchestration.resources import Warehouse
+from publication.publish import current_publication
 from reporting.board_report import build_report
 
 REFRESH_JOB = "refresh"
@@ -21,17 +22,21 @@ def _newest_refresh(instance: dg.DagsterInstance) -> str:
 
 
 @dg.asset(group_name="reporting", kinds={"html", "pdf"},
-          description="Data-quality report for the governance board (HTML and PDF) and the "
-                      "Great Expectations Data Docs for data engineers (HOME/reports).")
+          description="Data-quality report for the governance board (HTML and PDF, one per refresh, "
+                      "listed in HOME/reports/index.html) and the validation pages for data engineers "
+                      "(HOME/reports/data-docs).")
 def quality_report(context: dg.AssetExecutionContext, config: ReportConfig,
                    warehouse: Warehouse) -> dg.MaterializeResult:
     outcome = refresh_outcome(context.instance, config.refresh_run_id or _newest_refresh(context.instance))
+    data_docs = warehouse.data_docs.build(outcome.run_id)
     with warehouse.connect() as con:
         path = build_report(con, warehouse.reports_dir, warehouse.resolved_reporting_date(),
-                            outcome.published, outcome.reasons)
-    data_docs = warehouse.data_docs.build(outcome.run_id)
+                            outcome.published, outcome.reasons, run_id=outcome.run_id,
+                            file_failures=outcome.file_failures,
+                            publication=current_publication(warehouse.home_path))
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)), "pdf": dg.MetadataValue.path(str(path.with_suffix(".pdf"))),
+        "index": dg.MetadataValue.path(str(warehouse.reports_dir / "index.html")),
         "data_docs": dg.MetadataValue.path(str(data_docs)), "published": outcome.published,
         "refresh_run_id": outcome.run_id,
     })

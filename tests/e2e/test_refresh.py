@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from reporting.register import load as load_register
 from sample_data.generator import generate_drop
 
 AS_AT = date(2025, 7, 31)
@@ -123,8 +124,13 @@ class HeldBack:
     kpis_before: str
 
     @property
+    def report_path(self) -> Path:
+        """This refresh's report: the newest in the register."""
+        return self.home / "reports" / load_register(self.home / "reports")[-1].file
+
+    @property
     def report(self) -> str:
-        return (self.home / "reports" / f"data-quality-{AS_AT}.html").read_text()
+        return self.report_path.read_text()
 
     def report_text(self) -> str:
         """The report's words, without markup."""
@@ -196,13 +202,36 @@ def test_history_survives_refreshes_and_the_report_shows_the_trend(missing_colum
         runs = [r for (r,) in con.execute(
             "select run_id from quality.validation_results group by run_id order by min(validated_at)").fetchall()]
     assert len(runs) == 2  # the published refresh and the one held back
-    charts = re.findall(r"<img [^>]*>", held.report)
-    assert len(charts) == 2 and all(re.search(r'alt="[^"]{20,}"', c) for c in charts)
-    assert "Failed checks per refresh" in held.report
+    # Both refreshes are of the same reporting month: the trends plot months, so one point, no chart yet.
+    assert "<img" not in held.report and "at least two reporting months" in held.report
     assert "Newly failing" in held.report
-    assert (held.home / "reports" / f"data-quality-{AS_AT}.pdf").read_bytes().startswith(b"%PDF")
+    assert held.report_path.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     data_docs = (held.home / "reports" / "data-docs" / "index.html").read_text()
     assert all(run in data_docs for run in runs)
+
+
+def test_a_held_back_refresh_keeps_the_months_published_report_and_the_index_names_the_current_one(
+        missing_column_and_kpi_out_of_range):
+    held = missing_column_and_kpi_out_of_range
+    reports = held.home / "reports"
+    first, second = load_register(reports)
+    assert (first.reporting_date, first.published) == (AS_AT, True)
+    assert (second.reporting_date, second.published) == (AS_AT, False)
+    current = Path(held.publication_before).name  # the publication id
+    published_report = (reports / first.file).read_text()
+    assert "Published: this refresh published" in published_report and current in published_report
+    assert (reports / first.pdf).read_bytes().startswith(b"%PDF")
+    text = held.report_text()
+    assert f"Current publication: {current} , reporting date {AS_AT:%d %B %Y}" in text
+    assert "Its figures for this month still stand." in text and "has not been published" not in text
+    # The rejected EHC caseload fails its delivery check and the landing gate: both critical, both new.
+    critical = int(re.search(r"<dt>Critical checks failed</dt><dd>(\d+)</dd>", held.report).group(1))
+    assert critical >= 2 and critical == second.failed_critical and first.failed_critical == 0
+    changed = re.search(r'<h2 id="changes">.*?</section>', held.report, re.S).group()
+    assert "the landing gate" in changed and "No check changed result" not in changed
+    index = (reports / "index.html").read_text()
+    assert re.findall(r'href="(data-quality-[^"]+\.html)"', index) == [second.file, first.file]
+    assert current in index and re.findall(r"(Published|Held back)</span>", index) == ["Held back", "Published"]
 
 
 def drop_identifiers(drop: Path) -> set[str]:

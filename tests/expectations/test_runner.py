@@ -1,5 +1,7 @@
 """The runner: GX outcomes as counts in quality.validation_results, never row values."""
+from expectations.parameters import catalogue_kpi_ids
 from expectations.runner import validate
+from expectations.suite_files import SUITES_DIR
 
 NHS_LIKE = "943 476 5919"  # shaped like an NHS number: must never be stored
 EHCP = dict(asset_key="clean/council__ehcp_caseload", partner="council", extract="ehcp_caseload")
@@ -108,3 +110,17 @@ def test_many_invalid_nhs_numbers_are_a_critical_failure(con, as_at, ehcp_wareho
 def test_the_usual_few_invalid_nhs_numbers_pass(con, as_at, ehcp_warehouse):
     ehcp_warehouse(invalid_nhs_rows=1)
     assert run_ehcp(con, as_at).failed == []
+
+
+def test_kpi_ids_are_checked_against_the_kpi_catalogue(con, marts):
+    """The value set is the catalogue's (ehcp_issued_20_weeks_all was missing from a hard-coded copy)."""
+    marts()
+    suite_text = (SUITES_DIR / "kpi_values.json").read_text()
+    assert "ehcp_issued_20_weeks_all" in catalogue_kpi_ids() and "ehcp_issued_20_weeks_all" not in suite_text
+    con.execute("update marts.kpi_values set kpi_id = 'ehcp_issued_20_weeks_all' where geography_level = 'DISTRICT'")
+    assert validate(con, "kpi_values", run_id="run-1", asset_key="kpi_values").failed == []
+    con.execute("update marts.kpi_values set kpi_id = 'not_in_the_catalogue' where geography_level = 'DISTRICT'")
+    result = validate(con, "kpi_values", run_id="run-2", asset_key="kpi_values")
+    assert failed(result) == {("warning", "expect_column_values_to_be_in_set", "kpi_id")}
+    (unknown,) = result.failed
+    assert unknown.unexpected_count == 1

@@ -1,5 +1,6 @@
 """The governance board report: readable, accessible, and free of identifiers."""
 import re
+from datetime import date
 
 from expectations.runner import validate
 from reporting.board_report import build_report
@@ -15,7 +16,7 @@ def validate_kpis(con, run_id):
 def test_first_refresh_held_back_before_the_marts_exist(con, tmp_path, reporting_date):
     path = build_report(con, tmp_path / "reports", reporting_date, published=False, reasons=[HELD_BACK])
     html = path.read_text()
-    assert path.name == "data-quality-2025-07-31.html"
+    assert re.fullmatch(r"data-quality-2025-07-31-\d{8}T\d{6}Z\.html", path.name)
     assert '<html lang="en-GB">' in html
     assert "Held back" in html and HELD_BACK in html
     assert "first refresh with recorded checks" in html
@@ -28,6 +29,7 @@ def test_first_refresh_held_back_before_the_marts_exist(con, tmp_path, reporting
 def test_report_with_history_shows_trends_changes_and_no_identifiers(con, kpi_mart, tmp_path, reporting_date):
     kpi_mart()
     validate_kpis(con, "run-1")
+    build_report(con, tmp_path, date(2025, 6, 30), published=True, reasons=[])
     kpi_mart(breakdown_value=NHS_LIKE)
     validate_kpis(con, "run-2")
     html = build_report(con, tmp_path, reporting_date, published=True, reasons=[]).read_text()

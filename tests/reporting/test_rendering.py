@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -51,9 +52,10 @@ window.addEventListener('load', () => {
 
 @pytest.fixture
 def report(con, kpi_mart, tmp_path, reporting_date) -> Path:
-    """A report with two refreshes of history (so with charts), the second with a failed check."""
+    """A report with two reporting months of history (so with charts), the second with a failed check."""
     kpi_mart()
     validate(con, "kpi_values", run_id="run-1", asset_key="kpi_values")
+    build_report(con, tmp_path / "reports", date(2025, 6, 30), published=True, reasons=[])
     kpi_mart(breakdown_value="943 476 5919")
     validate(con, "kpi_values", run_id="run-2", asset_key="kpi_values")
     return build_report(con, tmp_path / "reports", reporting_date, published=False,
