@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 URL_ENV = "SEND_WAREHOUSE_POSTGRES_URL"
 BUILD_DATABASE_SUFFIX = "_build"
 BUILD_SCHEMA = "marts_build"
-PUBLISHED_SCHEMA = "marts"
+PUBLISHED_SCHEMA = "marts"  # of the build database: the tested marts the restricted tier is copied from
 SOURCE_SCHEMAS = ("clean",)
 MANIFEST_TABLE = ("landing", "files")
 PG_TYPES = {"BIGINT": "bigint", "INTEGER": "integer", "DOUBLE": "double precision", "DATE": "date",

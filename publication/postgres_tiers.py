@@ -29,7 +29,6 @@ from publication import postgres
 
 PUBLIC_TIER = "public_tier"
 RESTRICTED_TIER = "restricted_tier"
-BUILT_MARTS = "marts"  # the schema of the build database the restricted tier is copied from
 PUBLIC_READER_ENV = "SEND_WAREHOUSE_PG_PUBLIC_READER_ROLE"
 ANALYST_ENV = "SEND_WAREHOUSE_PG_ANALYST_ROLE"
 
@@ -125,16 +124,17 @@ def _load_restricted_tier(cursor, url: str) -> dict[str, int]:
                        "join pg_namespace n on n.oid = c.relnamespace "
                        "join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped "
                        "where n.nspname = %s and c.relkind = 'r' group by c.relname order by c.relname",
-                       [BUILT_MARTS])
+                       [postgres.PUBLISHED_SCHEMA])
         tables = source.fetchall()
         if not tables:
-            raise LookupError(f"the build database has no {BUILT_MARTS} schema to publish: run the dbt build first")
+            raise LookupError(f"the build database has no {postgres.PUBLISHED_SCHEMA} schema to publish: "
+                              "run the dbt build first")
         for table, columns in tables:
             target = sql.Identifier(f"{RESTRICTED_TIER}_build", table)
             cursor.execute(sql.SQL("create table {} ({})").format(target, sql.SQL(columns)))
             buffer = io.BytesIO()
             source.copy_expert(sql.SQL("copy {} to stdout with (format binary)").format(
-                sql.Identifier(BUILT_MARTS, table)), buffer)
+                sql.Identifier(postgres.PUBLISHED_SCHEMA, table)), buffer)
             buffer.seek(0)
             cursor.copy_expert(sql.SQL("copy {} from stdin with (format binary)").format(target), buffer)
             cursor.execute(sql.SQL("select count(*) from {}").format(target))
