@@ -105,6 +105,7 @@ def _refresh(args: argparse.Namespace) -> int:
 def _publish_to_postgres(defs, instance, warehouse: dict, loggers: dict) -> int:
     """Builds the marts on PostgreSQL too when ``SEND_WAREHOUSE_POSTGRES_URL`` is set."""
     from publication.postgres import URL_ENV, configured_url, described
+    from publication.postgres_tiers import PUBLIC_TIER, RESTRICTED_TIER
 
     url = configured_url()
     if url is None:
@@ -114,11 +115,11 @@ def _publish_to_postgres(defs, instance, warehouse: dict, loggers: dict) -> int:
         run_config={"resources": {"warehouse": warehouse}, "loggers": loggers},
     )
     if result.success:
-        print(f"published to PostgreSQL: {described(url)}, schema marts")
+        print(f"published to PostgreSQL: {described(url)}, schemas {PUBLIC_TIER} and {RESTRICTED_TIER}")
         return 0
     failure = next((e for e in result.all_events if e.is_step_failure), None)
     message = failure.step_failure_data.error.message.strip().splitlines()[0] if failure else "unknown error"
-    print(f"publication to PostgreSQL ({URL_ENV}) failed: {message}; its previous marts stay in place",
+    print(f"publication to PostgreSQL ({URL_ENV}) failed: {message}; its previous tiers stay in place",
           file=sys.stderr)
     return EXIT_HELD_BACK
 

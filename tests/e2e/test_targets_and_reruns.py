@@ -11,14 +11,17 @@ import time
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
 
+from publication.postgres import build_url
+from publication.postgres_tiers import ANALYST_ENV, PUBLIC_READER_ENV, PUBLIC_TIER, RESTRICTED_TIER
 from publication.publish import KPI_COLUMNS, current_publication
 from sample_data.generator import generate_drop
-from tests.postgres_database import fresh_database
+from tests.postgres_database import fresh_database, fresh_roles
 
 AS_AT, NEXT_MONTH = date(2025, 7, 31), date(2025, 8, 31)
 COMPARED = [c for c in KPI_COLUMNS if c != "refreshed_at"]
@@ -68,22 +71,29 @@ def published_kpis(home: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def postgres_url():
-    """A database of its own on the test server, or None when there is none (its test then skips)."""
+def postgres_target():
+    """A BI database and BI roles of their own on the test server, or None when there is no server
+    (the PostgreSQL test then skips)."""
     if not os.environ.get("SEND_WAREHOUSE_TEST_POSTGRES_URL"):
         yield None
         return
-    with fresh_database() as url:
-        yield url
+    with fresh_roles() as roles, fresh_database() as url:
+        yield {"SEND_WAREHOUSE_POSTGRES_URL": url, PUBLIC_READER_ENV: roles.public_reader,
+               ANALYST_ENV: roles.analyst}
 
 
 @pytest.fixture(scope="module")
-def refreshed(tmp_path_factory, postgres_url):
+def postgres_url(postgres_target):
+    return postgres_target and postgres_target["SEND_WAREHOUSE_POSTGRES_URL"]
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory, postgres_target, postgres_url):
     """A drop, and a home refreshed on it (with the PostgreSQL target when a server is there)."""
     root = tmp_path_factory.mktemp("targets")
     drop, home = root / "drop", root / "home"
     generate_drop(drop, as_at=AS_AT, scale=0.02, seed=11)
-    env = environment(**({"SEND_WAREHOUSE_POSTGRES_URL": postgres_url} if postgres_url else {}))
+    env = environment(**(postgres_target or {}))
     result = refresh(drop, home, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert postgres_url is None or "published to PostgreSQL" in result.stdout
@@ -117,26 +127,43 @@ def query(pg, sql: str) -> pd.DataFrame:
         return pd.DataFrame(cursor.fetchall(), columns=[c.name for c in cursor.description])
 
 
+def connect_to(url: str):
+    server = make_url(url)
+    return psycopg2.connect(host=server.host, port=server.port or 5432, user=server.username,
+                            password=server.password, dbname=server.database)
+
+
 def test_postgresql_target_holds_the_same_kpi_values_as_duckdb(refreshed, postgres_url):
     if postgres_url is None:
         pytest.skip("SEND_WAREHOUSE_TEST_POSTGRES_URL is not set: no PostgreSQL server to build the marts on")
     _, home = refreshed
-    server = make_url(postgres_url)
-    with psycopg2.connect(host=server.host, port=server.port or 5432, user=server.username,
-                          password=server.password, dbname=server.database) as pg:
-        from_postgres = query(pg, f"select {', '.join(KPI_COLUMNS)} from marts.kpi_values")
+    with connect_to(postgres_url) as pg:
+        from_postgres = query(pg, f"select {', '.join(KPI_COLUMNS)} from {RESTRICTED_TIER}.kpi_values")
         tables = query(pg, "select table_schema, table_name from information_schema.tables "
-                           "where table_schema in ('landing', 'marts', 'marts_build')")
+                           "where table_schema not in ('pg_catalog', 'information_schema')")
+        with pg.cursor() as cursor:
+            cursor.execute(f"select * from {PUBLIC_TIER}.kpi_values")
+            public_columns, public_rows = [c.name for c in cursor.description], cursor.fetchall()
+    with connect_to(build_url(postgres_url)) as pg:
+        built = query(pg, "select table_schema, table_name from information_schema.tables "
+                          "where table_schema in ('landing', 'marts', 'marts_build')")
     from_duckdb = published_kpis(home)
     for column in ("reporting_date", "period_start", "period_end"):
         from_postgres[column] = pd.to_datetime(from_postgres[column]).dt.date
         from_duckdb[column] = pd.to_datetime(from_duckdb[column]).dt.date
     assert len(from_duckdb) > 1000
     assert same_rows(from_duckdb, from_postgres) == []
-    marts = set(tables.loc[tables.table_schema == "marts", "table_name"])
-    assert {"kpi_values", "mart_send_cohort", "sub_icb_district_crosswalk", "kpi_catalogue"} <= marts
-    assert set(tables.loc[tables.table_schema == "landing", "table_name"]) == {"files"}  # no clear identifiers
-    assert "marts_build" not in set(tables.table_schema)
+    restricted = set(tables.loc[tables.table_schema == RESTRICTED_TIER, "table_name"])
+    assert {"kpi_values", "mart_send_cohort", "sub_icb_district_crosswalk", "kpi_catalogue"} <= restricted
+    public_files = {path.stem for path in (home / "publish" / "public").glob("*.parquet")}
+    assert set(tables.loc[tables.table_schema == PUBLIC_TIER, "table_name"]) == public_files
+    assert set(tables.table_schema) == {PUBLIC_TIER, RESTRICTED_TIER}  # no build input in the BI database
+    assert set(built.loc[built.table_schema == "landing", "table_name"]) == {"files"}  # no clear identifiers
+    assert "marts_build" not in set(built.table_schema)
+    in_files = duckdb.sql(f"select * from read_parquet('{home / 'publish' / 'public' / 'kpi_values.parquet'}')")
+    assert public_columns == in_files.columns
+    assert len(public_rows) > 1000
+    assert sorted(public_rows, key=repr) == sorted(in_files.fetchall(), key=repr)  # the files' figures exactly
 
 
 def test_a_refresh_killed_during_publication_leaves_the_previous_one_and_a_rerun_completes_it(refreshed):

@@ -1,4 +1,4 @@
-"""The PostgreSQL target's copy of the dbt sources and the swap of the built marts."""
+"""The PostgreSQL target's copy of the dbt sources into the build database and the swap of the built marts."""
 import datetime as dt
 
 import duckdb
@@ -36,7 +36,7 @@ def con(tmp_path):
 
 
 def rows(url, sql):
-    with postgres.connect(url) as pg, pg.cursor() as cursor:
+    with postgres.connect(postgres.build_url(url)) as pg, pg.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchall()
 
@@ -66,8 +66,18 @@ def test_a_second_copy_replaces_the_first(con, url):
     assert rows(url, "select count(*) from clean.council__ehcp_caseload") == [(1,)]
 
 
-def test_the_finished_build_replaces_the_published_marts_in_one_transaction(url):
+def test_the_sources_go_to_the_build_database_not_the_bi_database(con, url):
+    postgres.copy_sources(con, url)
     with postgres.connect(url) as pg, pg.cursor() as cursor:
+        cursor.execute("select count(*) from information_schema.tables where table_schema in ('clean', 'landing')")
+        assert cursor.fetchone() == (0,)
+        cursor.execute("select count(*) from pg_attribute where attname = 'date_of_birth'")
+        assert cursor.fetchone() == (0,)
+
+
+def test_the_finished_build_replaces_the_published_marts_in_one_transaction(con, url):
+    postgres.copy_sources(con, url)
+    with postgres.connect(postgres.build_url(url)) as pg, pg.cursor() as cursor:
         cursor.execute("create schema marts; create table marts.kpi_values as select 'old' as kpi_id;"
                        "create schema marts_build; create table marts_build.kpi_values as select 'new' as kpi_id")
     postgres.publish_build(url)
@@ -84,7 +94,8 @@ def test_the_url_becomes_the_dbt_profile_variables_and_messages_hide_the_passwor
     assert postgres.dbt_environment(url) == {
         "SEND_WAREHOUSE_PG_HOST": "db.example.internal", "SEND_WAREHOUSE_PG_PORT": "6543",
         "SEND_WAREHOUSE_PG_USER": "bi_loader", "SEND_WAREHOUSE_PG_PASSWORD": "s3cret",
-        "SEND_WAREHOUSE_PG_DBNAME": "send", "SEND_WAREHOUSE_PG_SCHEMA": "public"}
+        "SEND_WAREHOUSE_PG_DBNAME": "send_build", "SEND_WAREHOUSE_PG_SCHEMA": "public"}
+    assert postgres.build_url(url) == "postgresql://bi_loader:s3cret@db.example.internal:6543/send_build"
     assert "s3cret" not in postgres.described(url) and "bi_loader" not in postgres.described(url)
     with pytest.raises(ValueError, match="postgresql://"):
         postgres.dbt_environment("mysql://u@h/db")
