@@ -29,6 +29,10 @@ from publication import postgres
 
 PUBLIC_TIER = "public_tier"
 RESTRICTED_TIER = "restricted_tier"
+# What earlier versions built in the BI database itself (dbt's staging and intermediate schemas,
+# dbt_project.yml): dropped there, since the build now runs in the build database.
+FORMER_BUILD_SCHEMAS = (*postgres.SOURCE_SCHEMAS, postgres.MANIFEST_TABLE[0], "staging", "intermediate",
+                        postgres.PUBLISHED_SCHEMA, postgres.BUILD_SCHEMA)
 PUBLIC_READER_ENV = "SEND_WAREHOUSE_PG_PUBLIC_READER_ROLE"
 ANALYST_ENV = "SEND_WAREHOUSE_PG_ANALYST_ROLE"
 
@@ -58,6 +62,8 @@ def publish_tiers(url: str, public_folder: Path, roles: BiRoles) -> dict[str, in
     loaded = {}
     with postgres.connect(url) as pg, pg.cursor() as cursor:
         open_database_to(cursor, make_url(url).database, roles)
+        for schema in FORMER_BUILD_SCHEMAS:
+            cursor.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
         loaded |= _load_public_tier(cursor, public_folder)
         loaded |= _load_restricted_tier(cursor, url)
         for tier in (PUBLIC_TIER, RESTRICTED_TIER):

@@ -178,6 +178,20 @@ def test_without_the_protection_the_check_finds_the_leak(url, roles, public_fold
         assert (RESTRICTED_TIER, "kpi_values") in readable
 
 
+def test_what_earlier_versions_built_in_the_bi_database_is_removed(url, roles, public_folder, tmp_path):
+    with postgres.connect(url) as pg, pg.cursor() as cursor:
+        cursor.execute("create schema clean; create table clean.council__ehcp_caseload as "
+                       "select date '2012-03-04' as date_of_birth; create schema staging; create schema marts")
+    build(url, tmp_path)
+    publish_tiers(url, public_folder, roles)
+    _, birth_dates, _ = what_can_see(url, login_as(url, roles.analyst))
+    assert birth_dates == set()
+    with postgres.connect(url) as pg, pg.cursor() as cursor:
+        cursor.execute("select schema_name from information_schema.schemata "
+                       "where schema_name not like 'pg\\_%' and schema_name <> 'information_schema'")
+        assert sorted(cursor.fetchall()) == [("public",), (PUBLIC_TIER,), (RESTRICTED_TIER,)]
+
+
 def test_the_public_tier_holds_the_files_rows_with_their_types(url, roles, public_folder, tmp_path):
     build(url, tmp_path)
     publish_tiers(url, public_folder, roles)
