@@ -5,6 +5,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -72,7 +73,36 @@ def _refresh(args: argparse.Namespace) -> int:
     if prepared is None:
         return EXIT_USAGE
     home, _ = prepared
+    from orchestration.fault_messages import plain_exception
+    from orchestration.resources import RunLockHeld, take_run_lock
 
+    try:
+        take_run_lock(home).close()  # free now; the run takes it again for its whole length
+    except RunLockHeld as held:
+        return _held_back([f"The refresh did not start: {held}."], report=None)
+    started = time.time()
+    try:
+        return _run_refresh(args, home, started)
+    except Exception as exc:  # noqa: BLE001 - whatever stopped the refresh, a person reads it in plain words
+        return _held_back([f"The refresh stopped: {plain_exception(exc)}"], _report_since(home, started))
+
+
+def _report_since(home: Path, started: float) -> Path | None:
+    """The data-quality report written since ``started``, if one was."""
+    reports = [p for p in (home / "reports").glob("data-quality-*.html") if p.stat().st_mtime >= started]
+    return max(reports, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def _held_back(reasons: list[str], report: Path | None) -> int:
+    print("publication held back; the previous publication (if any) stays in place:", file=sys.stderr)
+    for reason in reasons:
+        print(f"  - {reason}", file=sys.stderr)
+    print(f"data-quality report: {report}" if report else "no data-quality report was written for this run",
+          file=sys.stderr)
+    return EXIT_HELD_BACK
+
+
+def _run_refresh(args: argparse.Namespace, home: Path, started: float) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
@@ -80,7 +110,8 @@ def _refresh(args: argparse.Namespace) -> int:
 
     instance = dg.DagsterInstance.from_config(str(REPO_ROOT))
     warehouse = {"config": {"home": str(home), "reporting_date": args.reporting_date}}
-    loggers = {"console": {"config": {"log_level": "INFO" if args.verbose else "WARNING"}}}
+    # Dagster's own log (with its tracebacks) only when asked for; the outcome is summarised below.
+    loggers = {"console": {"config": {"log_level": "INFO" if args.verbose else "CRITICAL"}}}
     refresh = defs.get_job_def("refresh").execute_in_process(
         instance=instance, raise_on_error=False,
         run_config={"resources": {"warehouse": warehouse}, "loggers": loggers},
@@ -91,20 +122,18 @@ def _refresh(args: argparse.Namespace) -> int:
         run_config={"resources": {"warehouse": warehouse}, "loggers": loggers,
                     "ops": {"quality_report": {"config": {"refresh_run_id": refresh.run_id}}}},
     )
-    reports = sorted((home / "reports").glob("data-quality-*.html"), key=lambda p: p.stat().st_mtime)
-    if reports:
-        print(f"data-quality report: {reports[-1]}")
-    if outcome.published:
-        print(f"published: {home / 'publish'}")
-        return _publish_to_postgres(defs, instance, warehouse, loggers)
-    print("publication held back; the previous publication (if any) stays in place:", file=sys.stderr)
-    for reason in outcome.reasons:
-        print(f"  - {reason}", file=sys.stderr)
-    return EXIT_HELD_BACK
+    report = _report_since(home, started)
+    if not outcome.published:
+        return _held_back(outcome.reasons, report)
+    if report:
+        print(f"data-quality report: {report}")
+    print(f"published: {home / 'publish'}")
+    return _publish_to_postgres(defs, instance, warehouse, loggers)
 
 
 def _publish_to_postgres(defs, instance, warehouse: dict, loggers: dict) -> int:
     """Builds the marts on PostgreSQL too when ``SEND_WAREHOUSE_POSTGRES_URL`` is set."""
+    from orchestration.fault_messages import plain_error
     from publication.postgres import URL_ENV, configured_url, described
 
     url = configured_url()
@@ -118,9 +147,9 @@ def _publish_to_postgres(defs, instance, warehouse: dict, loggers: dict) -> int:
         print(f"published to PostgreSQL: {described(url)}, schema marts")
         return 0
     failure = next((e for e in result.all_events if e.is_step_failure), None)
-    message = failure.step_failure_data.error.message.strip().splitlines()[0] if failure else "unknown error"
-    print(f"publication to PostgreSQL ({URL_ENV}) failed: {message}; its previous marts stay in place",
-          file=sys.stderr)
+    cause = plain_error(failure.step_failure_data.error if failure else None)
+    print(f"publication to PostgreSQL {described(url)} ({URL_ENV}) failed: {cause}; its previous marts "
+          "stay in place", file=sys.stderr)
     return EXIT_HELD_BACK
 
 
