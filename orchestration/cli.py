@@ -83,7 +83,7 @@ def _refresh(args: argparse.Namespace) -> int:
     started = time.time()
     try:
         return _run_refresh(args, home, started)
-    except Exception as exc:  # noqa: BLE001 - whatever stopped the refresh, a person reads it in plain words
+    except Exception as exc:  # whatever stopped the refresh, a person reads it in plain words
         return _held_back([f"The refresh stopped: {plain_exception(exc)}"], _report_since(home, started))
 
 
