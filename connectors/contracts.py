@@ -56,6 +56,14 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Quality:
+    """Delivery-level thresholds (defaults in ``contracts/_quality.yml``)."""
+
+    max_quarantined_share: float
+    min_volume_ratio: float
+
+
+@dataclass(frozen=True)
 class Contract:
     partner: str
     extract: str
@@ -63,6 +71,7 @@ class Contract:
     cadence: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
+    quality: Quality
     format: str = "csv"
     delivery: str = "drop"
 
@@ -101,7 +110,22 @@ def _code_lists() -> dict[str, list[str]]:
     return yaml.safe_load((CONTRACTS_DIR / "_code_lists.yml").read_text())
 
 
-def _load(path: Path, code_lists: dict[str, list[str]]) -> Contract:
+def _quality_defaults() -> dict[str, float]:
+    return yaml.safe_load((CONTRACTS_DIR / "_quality.yml").read_text())
+
+
+def _quality(path: Path, spec: dict, defaults: dict[str, float]) -> Quality:
+    settings = {**defaults, **spec.get("quality", {})}
+    unknown = set(settings) - set(Quality.__dataclass_fields__)
+    if unknown:
+        raise ContractError(path, f"unknown quality setting(s) {sorted(unknown)}")
+    for name, value in settings.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ContractError(path, f"quality.{name} must be a number from 0 to 1")
+    return Quality(**settings)
+
+
+def _load(path: Path, code_lists: dict[str, list[str]], quality_defaults: dict[str, float] | None = None) -> Contract:
     spec = yaml.safe_load(path.read_text())
     columns = []
     for name, col in spec["columns"].items():
@@ -139,16 +163,16 @@ def _load(path: Path, code_lists: dict[str, list[str]]) -> Contract:
     return Contract(
         partner=path.parent.name, extract=path.stem, title=spec["title"],
         cadence=spec["cadence"], key=tuple(spec["key"]), columns=tuple(columns),
-        format=spec.get("format", "csv"), delivery=spec.get("delivery", "drop"),
+        quality=_quality(path, spec, quality_defaults or _quality_defaults()), format=spec.get("format", "csv"), delivery=spec.get("delivery", "drop"),
     )
 
 
 @cache
 def all_contracts() -> tuple[Contract, ...]:
     """Every extract contract, ordered by partner then extract."""
-    code_lists = _code_lists()
+    code_lists, quality_defaults = _code_lists(), _quality_defaults()
     return tuple(
-        _load(path, code_lists)
+        _load(path, code_lists, quality_defaults)
         for path in sorted(CONTRACTS_DIR.glob("*/*.yml"))
     )
 

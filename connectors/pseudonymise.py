@@ -7,23 +7,45 @@ import os
 import re
 
 KEY_ENV = "SEND_WAREHOUSE_PSEUDO_KEY"
+# The key ``send-warehouse rotate-key`` changes to.
+NEW_KEY_ENV = "SEND_WAREHOUSE_NEW_PSEUDO_KEY"
+# Set to 1 by ``--demo``: the only way the public demo key is accepted.
+DEMO_ENV = "SEND_WAREHOUSE_DEMO"
 # Clearly marked demo key: pseudonyms made with it protect nothing.
 DEMO_KEY = "DEMO-KEY-NOT-SECRET-do-not-use-with-real-data"
+# Shortest key accepted, in characters (a 32-character random key carries at least 128 bits).
+MIN_KEY_LENGTH = 32
 
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 
 
 class MissingKeyError(RuntimeError):
-    """Raised when no pseudonymisation key is configured."""
+    """Raised when no usable pseudonymisation key is configured."""
 
 
-def key_from_environment() -> bytes:
-    key = os.environ.get(KEY_ENV, "")
+def key_problem(key: str, variable: str = KEY_ENV, demo: bool = False) -> str | None:
+    """Why ``key`` (read from ``variable``) must not be used, or None: empty, blank, shorter than
+    ``MIN_KEY_LENGTH`` characters, or the public demo key outside ``--demo``."""
     if not key:
-        raise MissingKeyError(
-            f"{KEY_ENV} is not set: set it to the partnership's secret pseudonymisation key "
-            "(or pass --demo to use the public demo key on sample data)"
-        )
+        return (f"{variable} is not set: set it to the partnership's secret pseudonymisation key "
+                "(or pass --demo to use the public demo key on sample data)")
+    if not key.strip():
+        return f"{variable} holds only spaces: set it to the partnership's secret pseudonymisation key"
+    if key == DEMO_KEY and not demo:
+        return (f"{variable} holds the public demo key, which protects nothing: set the partnership's "
+                "secret key (the demo key is only for sample data, through --demo)")
+    if len(key) < MIN_KEY_LENGTH:
+        return (f"{variable} is {len(key)} characters long, shorter than the {MIN_KEY_LENGTH} required: "
+                "use a long random key (e.g. the output of `openssl rand -hex 32`)")
+    return None
+
+
+def key_from_environment(variable: str = KEY_ENV) -> bytes:
+    """The key held by ``variable``, refused (``MissingKeyError``) when ``key_problem`` finds one."""
+    key = os.environ.get(variable, "")
+    problem = key_problem(key, variable, demo=os.environ.get(DEMO_ENV) == "1")
+    if problem:
+        raise MissingKeyError(problem)
     return key.encode()
 
 

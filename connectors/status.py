@@ -1,11 +1,21 @@
-"""What landed: per-file status with reconciliation, per-extract problems and freshness."""
+"""What landed: per-file status with reconciliation, per-extract problems and freshness.
+
+A run writes what landed to ``HOME/status.json`` (``write_status_file``) at every landing step,
+so ``send-warehouse status`` never opens the warehouse file a running refresh writes.
+"""
 from __future__ import annotations
 
-from datetime import date
+import json
+import os
+from datetime import date, datetime, timezone
+from pathlib import Path
 
 import duckdb
 
-from connectors.contracts import Contract, all_contracts
+from connectors.contracts import Contract, all_contracts, contract_for
+from connectors.delivery_quality import quality_problems
+
+STATUS_FILE = "status.json"
 
 
 def file_statuses(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -59,6 +69,7 @@ def delivery_problems(con: duckdb.DuckDBPyConnection, contract: Contract) -> lis
         problems.append(f"{contract.partner}/{newest[1]}: rejected — {newest[3]}")
     elif current_file(con, contract) is None:
         problems.append(f"{contract.partner}/{contract.extract}: no accepted delivery")
+    problems += quality_problems(con, contract, current_file(con, contract))
     for file_name, received, accepted, quarantined in con.execute(
         "select file_name, rows_received, rows_accepted, rows_quarantined from landing.files "
         "where partner = ? and extract = ? and rows_received != rows_accepted + rows_quarantined",
@@ -81,16 +92,44 @@ def extract_status(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict:
                     (row[0], row[1].isoformat(), *row[2:])))
 
 
-def stale_extracts(con: duckdb.DuckDBPyConnection, on: date) -> list[dict]:
-    """Extracts whose current delivery is older than their cadence allows, with its age."""
-    stale = []
+def current_deliveries(con: duckdb.DuckDBPyConnection, on: date | None = None) -> list[dict]:
+    """Partner, extract and as-at date of every extract's current delivery (on or before ``on``)."""
+    out = []
     for contract in all_contracts():
         current = current_file(con, contract, on)
-        if current is None:
-            continue
-        age = (on - current[1]).days
+        if current is not None:
+            out.append({"partner": contract.partner, "extract": contract.extract, "as_at": current[1].isoformat()})
+    return out
+
+
+def stale_among(deliveries: list[dict], on: date) -> list[dict]:
+    """The current deliveries older on ``on`` than their extract's cadence allows, with their age."""
+    stale = []
+    for delivery in deliveries:
+        contract = contract_for(delivery["partner"], delivery["extract"])
+        age = (on - date.fromisoformat(delivery["as_at"])).days
         if age > contract.max_age_days:
-            stale.append({"partner": contract.partner, "extract": contract.extract,
-                          "as_at": current[1].isoformat(), "age_days": age,
-                          "cadence": contract.cadence, "max_age_days": contract.max_age_days})
+            stale.append({**delivery, "age_days": age, "cadence": contract.cadence,
+                          "max_age_days": contract.max_age_days})
     return stale
+
+
+def stale_extracts(con: duckdb.DuckDBPyConnection, on: date) -> list[dict]:
+    """Extracts whose current delivery is older than their cadence allows, with its age."""
+    return stale_among(current_deliveries(con, on), on)
+
+
+def write_status_file(home: Path, con: duckdb.DuckDBPyConnection, stage: str) -> None:
+    """``HOME/status.json``: every file's status and the current deliveries, after ``stage``;
+    written to a temporary file and renamed, so a reader sees the old or the new one whole."""
+    document = {"updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "stage": stage,
+                "files": file_statuses(con), "current_deliveries": current_deliveries(con)}
+    temporary = home / f".{STATUS_FILE}.{os.getpid()}"
+    temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, home / STATUS_FILE)
+
+
+def read_status_file(home: Path) -> dict | None:
+    """The last status a run wrote under ``home``, or None when none has."""
+    path = home / STATUS_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None

@@ -5,6 +5,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -37,10 +38,11 @@ def _environment(home: Path, drop: Path | None) -> None:
 
 def _prepare(args: argparse.Namespace) -> tuple[Path, Path] | None:
     """Key, drop and home checked and put in the environment; None (after a message) if unusable."""
-    from connectors.pseudonymise import DEMO_KEY, KEY_ENV, MissingKeyError, key_from_environment
+    from connectors.pseudonymise import DEMO_ENV, DEMO_KEY, KEY_ENV, MissingKeyError, key_from_environment
 
     if args.demo:
         os.environ[KEY_ENV] = DEMO_KEY
+        os.environ[DEMO_ENV] = "1"
         print("DEMO: pseudonyms use the public demo key — for sample data only, never real data",
               file=sys.stderr)
     try:
@@ -71,7 +73,36 @@ def _refresh(args: argparse.Namespace) -> int:
     if prepared is None:
         return EXIT_USAGE
     home, _ = prepared
+    from orchestration.fault_messages import plain_exception
+    from orchestration.resources import RunLockHeld, take_run_lock
 
+    try:
+        take_run_lock(home).close()  # free now; the run takes it again for its whole length
+    except RunLockHeld as held:
+        return _held_back([f"The refresh did not start: {held}."], report=None)
+    started = time.time()
+    try:
+        return _run_refresh(args, home, started)
+    except Exception as exc:  # whatever stopped the refresh, a person reads it in plain words
+        return _held_back([f"The refresh stopped: {plain_exception(exc)}"], _report_since(home, started))
+
+
+def _report_since(home: Path, started: float) -> Path | None:
+    """The data-quality report written since ``started``, if one was."""
+    reports = [p for p in (home / "reports").glob("data-quality-*.html") if p.stat().st_mtime >= started]
+    return max(reports, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def _held_back(reasons: list[str], report: Path | None) -> int:
+    print("publication held back; the previous publication (if any) stays in place:", file=sys.stderr)
+    for reason in reasons:
+        print(f"  - {reason}", file=sys.stderr)
+    print(f"data-quality report: {report}" if report else "no data-quality report was written for this run",
+          file=sys.stderr)
+    return EXIT_HELD_BACK
+
+
+def _run_refresh(args: argparse.Namespace, home: Path, started: float) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
@@ -79,7 +110,8 @@ def _refresh(args: argparse.Namespace) -> int:
 
     instance = dg.DagsterInstance.from_config(str(REPO_ROOT))
     warehouse = {"config": {"home": str(home), "reporting_date": args.reporting_date}}
-    loggers = {"console": {"config": {"log_level": "INFO" if args.verbose else "WARNING"}}}
+    # Dagster's own log (with its tracebacks) only when asked for; the outcome is summarised below.
+    loggers = {"console": {"config": {"log_level": "INFO" if args.verbose else "CRITICAL"}}}
     refresh = defs.get_job_def("refresh").execute_in_process(
         instance=instance, raise_on_error=False,
         run_config={"resources": {"warehouse": warehouse}, "loggers": loggers},
@@ -90,20 +122,18 @@ def _refresh(args: argparse.Namespace) -> int:
         run_config={"resources": {"warehouse": warehouse}, "loggers": loggers,
                     "ops": {"quality_report": {"config": {"refresh_run_id": refresh.run_id}}}},
     )
-    reports = sorted((home / "reports").glob("data-quality-*.html"), key=lambda p: p.stat().st_mtime)
-    if reports:
-        print(f"data-quality report: {reports[-1]}")
-    if outcome.published:
-        print(f"published: {home / 'publish'}")
-        return _publish_to_postgres(defs, instance, warehouse, loggers)
-    print("publication held back; the previous publication (if any) stays in place:", file=sys.stderr)
-    for reason in outcome.reasons:
-        print(f"  - {reason}", file=sys.stderr)
-    return EXIT_HELD_BACK
+    report = _report_since(home, started)
+    if not outcome.published:
+        return _held_back(outcome.reasons, report)
+    if report:
+        print(f"data-quality report: {report}")
+    print(f"published: {home / 'publish'}")
+    return _publish_to_postgres(defs, instance, warehouse, loggers)
 
 
 def _publish_to_postgres(defs, instance, warehouse: dict, loggers: dict) -> int:
     """Builds the marts on PostgreSQL too when ``SEND_WAREHOUSE_POSTGRES_URL`` is set."""
+    from orchestration.fault_messages import plain_error
     from publication.postgres import URL_ENV, configured_url, described
     from publication.postgres_tiers import PUBLIC_TIER, RESTRICTED_TIER
 
@@ -118,27 +148,33 @@ def _publish_to_postgres(defs, instance, warehouse: dict, loggers: dict) -> int:
         print(f"published to PostgreSQL: {described(url)}, schemas {PUBLIC_TIER} and {RESTRICTED_TIER}")
         return 0
     failure = next((e for e in result.all_events if e.is_step_failure), None)
-    message = failure.step_failure_data.error.message.strip().splitlines()[0] if failure else "unknown error"
-    print(f"publication to PostgreSQL ({URL_ENV}) failed: {message}; its previous tiers stay in place",
-          file=sys.stderr)
+    cause = plain_error(failure.step_failure_data.error if failure else None)
+    print(f"publication to PostgreSQL {described(url)} ({URL_ENV}) failed: {cause}; its previous tiers "
+          "stay in place", file=sys.stderr)
     return EXIT_HELD_BACK
 
 
 def _status(args: argparse.Namespace) -> int:
-    import duckdb
+    """What the last run recorded, read from ``HOME/status.json`` and the publication's manifest:
+    never from the warehouse file, so a running refresh is never disturbed."""
+    from connectors.status import STATUS_FILE, read_status_file, stale_among
+    from publication.publish import current_publication
 
-    from connectors.status import file_statuses, stale_extracts
-
-    path = Path(args.home) / "warehouse.duckdb"
-    if not path.exists():
-        print(f"send-warehouse status: no warehouse at {path}", file=sys.stderr)
+    home = Path(args.home)
+    recorded = read_status_file(home)
+    if recorded is None:
+        print(f"send-warehouse status: no status at {home / STATUS_FILE}: run send-warehouse refresh "
+              "on this home first", file=sys.stderr)
         return EXIT_USAGE
-    with duckdb.connect(str(path), read_only=True) as con:
-        files = file_statuses(con)
-        stale = stale_extracts(con, date.today())
+    files, stale = recorded["files"], stale_among(recorded["current_deliveries"], date.today())
+    published = current_publication(home)
+    publication = published and {k: published.get(k) for k in ("publication_id", "reporting_date", "run_id")}
     if args.json:
-        print(json.dumps({"files": files, "stale_extracts": stale}, indent=2))
+        print(json.dumps({"files": files, "stale_extracts": stale, "publication": publication,
+                          "recorded_at": recorded["updated_at"], "stage": recorded["stage"]}, indent=2))
         return 0
+    print(f"recorded {recorded['updated_at']} ({recorded['stage']}); published: "
+          + (f"{publication['publication_id']} for {publication['reporting_date']}" if publication else "nothing yet"))
     print(f"{'partner':8} {'extract':28} {'as_at':10} {'status':10} {'received':>9} {'accepted':>9} "
           f"{'quarant.':>9}  file / reasons")
     for f in files:
@@ -152,6 +188,32 @@ def _status(args: argparse.Namespace) -> int:
     for s in stale:
         print(f"stale: {s['partner']}/{s['extract']} as at {s['as_at']} is {s['age_days']} days old "
               f"({s['cadence']}, expected within {s['max_age_days']})")
+    return 0
+
+
+def _rotate_key(args: argparse.Namespace) -> int:
+    """Re-pseudonymise the warehouse under the key in ``SEND_WAREHOUSE_NEW_PSEUDO_KEY``."""
+    import duckdb
+
+    from connectors.pseudonymise import KEY_ENV, NEW_KEY_ENV, MissingKeyError, key_from_environment
+    from connectors.rotation import RotationError, rotate_key
+    from orchestration.resources import RunLockHeld, take_run_lock
+
+    home = Path(args.home).resolve()
+    path = home / "warehouse.duckdb"
+    if not path.exists():
+        print(f"send-warehouse rotate-key: no warehouse at {path}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        old_key, new_key = key_from_environment(KEY_ENV), key_from_environment(NEW_KEY_ENV)
+        with take_run_lock(home), duckdb.connect(str(path)) as con:
+            rotated = rotate_key(con, old_key, new_key)
+    except (MissingKeyError, RotationError, RunLockHeld) as exc:
+        print(f"send-warehouse rotate-key: {exc}; nothing was changed", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"re-pseudonymised {sum(rotated.values()):,} rows of {len(rotated)} tables under the new key. "
+          f"Now set {KEY_ENV} to the new key (and unset {NEW_KEY_ENV}), then run send-warehouse refresh "
+          "to rebuild the models and the publication.")
     return 0
 
 
@@ -187,6 +249,12 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--home", required=True)
     status.add_argument("--json", action="store_true", help="one JSON document with a files list")
     status.set_defaults(run=_status)
+
+    rotate = commands.add_parser(
+        "rotate-key", help="re-pseudonymise everything under a new key (SEND_WAREHOUSE_PSEUDO_KEY: the "
+                           "current key, SEND_WAREHOUSE_NEW_PSEUDO_KEY: the new one)")
+    rotate.add_argument("--home", required=True)
+    rotate.set_defaults(run=_rotate_key)
     return parser
 
 

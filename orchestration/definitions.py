@@ -1,6 +1,8 @@
 """The one Definitions object: assets, checks, jobs, schedule, sensors and resources."""
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -15,6 +17,7 @@ from orchestration.jobs import (
     monthly_refresh, postgres_after_published_refresh, postgres_job, refresh_job, report_after_failed_refresh,
     report_after_published_refresh, report_job,
 )
+from connectors.pseudonymise import DEMO_ENV, KEY_ENV
 from orchestration.resources import DropFolder, PostgresTarget, Pseudonymiser, Warehouse
 
 defs = dg.Definitions(
@@ -27,7 +30,7 @@ defs = dg.Definitions(
     resources={
         "warehouse": Warehouse(home=dg.EnvVar("SEND_WAREHOUSE_HOME")),
         "drop": DropFolder(path=dg.EnvVar("SEND_WAREHOUSE_DROP")),
-        "pseudonymiser": Pseudonymiser(key=dg.EnvVar("SEND_WAREHOUSE_PSEUDO_KEY")),
+        "pseudonymiser": Pseudonymiser(key=dg.EnvVar(KEY_ENV), demo=os.environ.get(DEMO_ENV) == "1"),
         "postgres_target": PostgresTarget(url=dg.EnvVar("SEND_WAREHOUSE_POSTGRES_URL")),
         "dbt": DbtCliResource(project_dir=dbt_project),
         "dbt_postgres": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), target="postgres"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 from dagster import DagsterEventType
 
+from orchestration.fault_messages import plain_error
 from reporting.figures import FileCheckFailure, dataset_name
 
 PUBLICATION_KEY = dg.AssetKey("publication")
@@ -54,15 +55,23 @@ def _file_failure(evaluation) -> FileCheckFailure | None:
                             problems=tuple(listed))
 
 
+def _step_name(step_key: str) -> str:
+    """A step in the board's words: landing steps by their extract."""
+    if step_key.startswith("clean__"):
+        return f"Landing {dataset_name('clean/' + step_key.removeprefix('clean__'))}"
+    return f"The step '{step_key}'"
+
+
 def refresh_outcome(instance: dg.DagsterInstance, run_id: str) -> RefreshOutcome:
     """Publication materialised in this run or not; failed blocking checks and steps as reasons."""
     entries = instance.all_logs(run_id, of_type={
         DagsterEventType.ASSET_MATERIALIZATION, DagsterEventType.ASSET_CHECK_EVALUATION,
-        DagsterEventType.STEP_FAILURE,
+        DagsterEventType.STEP_FAILURE, DagsterEventType.RUN_FAILURE,
     })
     published = False
     reasons: list[str] = []
     file_failures: list[FileCheckFailure] = []
+    failed_steps: dict[str, list[str]] = {}  # plain cause -> steps failing with it
     for entry in entries:
         event = entry.dagster_event
         if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
@@ -75,9 +84,16 @@ def refresh_outcome(instance: dg.DagsterInstance, run_id: str) -> RefreshOutcome
                     file_failures.append(failure)
         elif event.event_type == DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
-            message = error.message.strip().splitlines()[0] if error else "unknown error"
             if "DagsterAssetCheckFailedError" not in (error.cls_name if error else ""):
-                reasons.append(f"The refresh step '{event.step_key}' failed: {message}")
+                failed_steps.setdefault(plain_error(error), []).append(event.step_key)
+        elif event.event_type == DagsterEventType.RUN_FAILURE and not reasons and not failed_steps:
+            # the run stopped before any step, e.g. another run holds the warehouse
+            error = event.event_specific_data.error if event.event_specific_data else None
+            if error is not None:
+                reasons.append(f"The refresh did not start: {plain_error(error)}")
+    for cause, steps in failed_steps.items():
+        reasons.append(f"{_step_name(steps[0])} failed: {cause}" if len(steps) == 1 else
+                       f"{len(steps)} steps failed ({', '.join(steps[:3])}{', ...' if len(steps) > 3 else ''}): {cause}")
     if not published and not reasons:
         reasons.append("The publication step did not run.")
     # A rejected file fails its extract's check and the landing gate: say it once.

@@ -10,7 +10,25 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
+from connectors.pseudonymise import KEY_ENV, key_problem
 from expectations.data_docs import DataDocs
+
+
+class RunLockHeld(RuntimeError):
+    """Another run holds the warehouse home's run lock."""
+
+
+def take_run_lock(home: Path) -> IO:
+    """An exclusive lock on ``HOME/.run.lock`` (released when the file is closed or the process dies)."""
+    home.mkdir(parents=True, exist_ok=True)
+    lock = (home / ".run.lock").open("a")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise RunLockHeld(f"another refresh or Dagster run is using the warehouse {home}: "
+                          "start this one again when it has finished") from None
+    return lock
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -23,15 +41,10 @@ class Warehouse(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """One run at a time per warehouse home, however it was started (UI, schedule, CLI):
         an exclusive lock on ``HOME/.run.lock``, released when the run ends or its process dies."""
-        self.home_path.mkdir(parents=True, exist_ok=True)
-        lock = (self.home_path / ".run.lock").open("a")
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.close()
-            raise dg.Failure(f"another run is using the warehouse {self.home_path}: "
-                             "start this one again when it has finished") from None
-        self._run_lock = lock
+            self._run_lock = take_run_lock(self.home_path)
+        except RunLockHeld as held:
+            raise dg.Failure(str(held)) from None
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._run_lock is not None:
@@ -79,13 +92,16 @@ class DropFolder(dg.ConfigurableResource):
 
 
 class Pseudonymiser(dg.ConfigurableResource):
-    """The secret key for keyed hashes of identifiers (never logged, never stored)."""
+    """The secret key for keyed hashes of identifiers (never logged, never stored; only its
+    fingerprint is kept, in the warehouse). ``demo`` (set by ``--demo``) admits the public demo key."""
 
     key: str
+    demo: bool = False
 
     def key_bytes(self) -> bytes:
-        if not self.key:
-            raise dg.Failure("the pseudonymisation key is empty: set SEND_WAREHOUSE_PSEUDO_KEY")
+        problem = key_problem(self.key, KEY_ENV, demo=self.demo)
+        if problem:
+            raise dg.Failure(problem, allow_retries=False)
         return self.key.encode()
 
 

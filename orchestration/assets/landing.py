@@ -9,8 +9,9 @@ from connectors.contracts import Contract, all_contracts
 from connectors.drop import (
     database_delivery, database_sources, deliveries_for, delivery_folder, unrecognised_files,
 )
+from connectors.key_fingerprint import KeyMismatchError, verify_key
 from connectors.landing import land, prepare, record_unrecognised
-from connectors.status import delivery_problems, extract_status
+from connectors.status import delivery_problems, extract_status, write_status_file
 from orchestration.resources import DropFolder, Pseudonymiser, Warehouse
 
 LOOKUP_KEY = dg.AssetKey(["clean", "icb__lsoa_lookup"])
@@ -23,6 +24,16 @@ DATABASE_RETRIES, DATABASE_RETRY_SECONDS = 2, 120
 
 def clean_key(contract: Contract) -> dg.AssetKey:
     return dg.AssetKey(["clean", contract.name])
+
+
+def _prepare(con, pseudonymiser: Pseudonymiser) -> None:
+    """The landing schema and functions, under the key the warehouse was built with (or none lands)."""
+    key = pseudonymiser.key_bytes()
+    prepare(con, key)
+    try:
+        verify_key(con, key)
+    except KeyMismatchError as mismatch:
+        raise dg.Failure(str(mismatch), allow_retries=False) from None
 
 
 def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
@@ -47,7 +58,7 @@ def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
         deliveries = ([database_delivery(contract, source, today)] if source
                       else deliveries_for(contract, delivery_folder(contract, Path(drop.path)), today))
         with warehouse.connect() as con:
-            prepare(con, pseudonymiser.key_bytes())
+            _prepare(con, pseudonymiser)
             for delivery in deliveries:
                 outcome = land(con, contract, delivery, warehouse.home_path / "landing" / "files")
                 if outcome is None:
@@ -60,6 +71,7 @@ def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
                     raise dg.RetryRequested(max_retries=DATABASE_RETRIES, seconds_to_wait=DATABASE_RETRY_SECONDS)
             status = extract_status(con, contract)
             problems = delivery_problems(con, contract)
+            write_status_file(warehouse.home_path, con, f"landed {contract.partner}/{contract.extract}")
         return dg.MaterializeResult(
             metadata={k: v for k, v in status.items() if v is not None},
             check_results=[dg.AssetCheckResult(
@@ -94,13 +106,14 @@ landing_assets = [_landing_asset(c) for c in all_contracts()]
 def landing_gate(context: dg.AssetExecutionContext, warehouse: Warehouse, drop: DropFolder,
                  pseudonymiser: Pseudonymiser) -> dg.MaterializeResult:
     with warehouse.connect() as con:
-        prepare(con, pseudonymiser.key_bytes())
+        _prepare(con, pseudonymiser)
         strays = unrecognised_files(Path(drop.path))
         for stray in strays:
             if record_unrecognised(con, stray):
                 context.log.warning(stray.problem)
         problems = [p for c in all_contracts() for p in delivery_problems(con, c)]
         problems += [stray.problem for stray in strays]
+        write_status_file(warehouse.home_path, con, "landing gate")
     return dg.MaterializeResult(
         metadata={"problems": len(problems)},
         check_results=[dg.AssetCheckResult(

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 
 import duckdb
+import pytest
 
-from connectors.status import stale_extracts
+from connectors.status import stale_extracts, write_status_file
 from orchestration.cli import main
 from tests.connectors.conftest import contract, csv_bytes, extract_bytes, new_warehouse, valid_rows
 
@@ -29,14 +32,17 @@ def test_status_json_lists_every_file_with_counts_reasons_and_messages(tmp_path,
     wh.put("council", "notes.txt", b"call Sam")
     wh.land_drop()
     wh.assert_no_row_lost()
+    write_status_file(home, wh.con, "landing gate")
+    stale = stale_extracts(wh.con, date.today())
     wh.con.close()
 
-    assert main(["status", "--home", str(home), "--json"]) == 0
+    with writer_holding(home / "warehouse.duckdb"):
+        assert main(["status", "--home", str(home), "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
 
-    assert list(document) == ["files", "stale_extracts"]
-    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        assert document["stale_extracts"] == stale_extracts(con, date.today())
+    assert list(document) == ["files", "stale_extracts", "publication", "recorded_at", "stage"]
+    assert document["stale_extracts"] == stale
+    assert (document["publication"], document["stage"]) == (None, "landing gate")
     assert [list(f) for f in document["files"]] == [FILE_KEYS] * 4
     common = {"as_at": "2025-07-31", "rows_received": 0, "rows_accepted": 0, "rows_quarantined": 0,
               "quarantine_reasons": {}, "message": None}
@@ -56,9 +62,48 @@ def test_status_json_lists_every_file_with_counts_reasons_and_messages(tmp_path,
     ]
 
 
-def test_status_without_a_warehouse_is_a_usage_error(tmp_path, capsys):
+class writer_holding:
+    """Another process holding the DuckDB file open for writing, as a running refresh does."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(self.path)!r}); "
+             "print('ready', flush=True); sys.stdin.read()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout.readline() == "ready\n"
+        # the lock a reader of the warehouse file would hit
+        with pytest.raises(duckdb.IOException, match="Could not set lock on file"):
+            duckdb.connect(str(self.path), read_only=True)
+        return self
+
+    def __exit__(self, *exc):
+        self.process.communicate("")
+
+
+def test_status_reads_the_status_file_not_the_warehouse_a_refresh_writes(tmp_path, capsys):
+    """The status shown is the run's status file, even while a writer holds the warehouse."""
+    home = tmp_path / "home"
+    home.mkdir()
+    wh = new_warehouse(tmp_path, database=str(home / "warehouse.duckdb"))
+    wh.land_one("icb__lsoa_lookup")
+    write_status_file(home, wh.con, "landed icb/lsoa_lookup")
+    wh.land_one(EHCP)  # landed after the run last wrote its status: not shown yet
+    wh.con.close()
+
+    with writer_holding(home / "warehouse.duckdb"):
+        assert main(["status", "--home", str(home)]) == 0
+    out = capsys.readouterr().out
+    assert "(landed icb/lsoa_lookup); published: nothing yet" in out.splitlines()[0]
+    assert "lsoa_lookup_20250731.csv" in out and "ehcp_caseload" not in out
+
+
+def test_status_before_any_run_is_a_usage_error(tmp_path, capsys):
     assert main(["status", "--home", str(tmp_path), "--json"]) == 2
-    assert capsys.readouterr().err == f"send-warehouse status: no warehouse at {tmp_path / 'warehouse.duckdb'}\n"
+    assert capsys.readouterr().err == (f"send-warehouse status: no status at {tmp_path / 'status.json'}: "
+                                       "run send-warehouse refresh on this home first\n")
 
 
 def test_an_extract_older_than_its_cadence_is_stale_with_its_age(wh):

@@ -57,7 +57,7 @@ sys.exit(0 if result.success else 1)
 def environment(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("SEND_WAREHOUSE_PSEUDO_KEY", "SEND_WAREHOUSE_POSTGRES_URL")}
-    env["SEND_WAREHOUSE_PSEUDO_KEY"] = "demo key of the e2e tests"
+    env["SEND_WAREHOUSE_PSEUDO_KEY"] = "key of the e2e tests, thirty-two characters"
     return {**env, **extra}
 
 

@@ -19,7 +19,7 @@ def land_all(drop, home, selection=None) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [*landing_assets, landing_gate], selection=selection, raise_on_error=False,
         resources={"warehouse": Warehouse(home=str(home)), "drop": DropFolder(path=str(drop)),
-                   "pseudonymiser": Pseudonymiser(key="key of the landing tests")},
+                   "pseudonymiser": Pseudonymiser(key="key of the landing tests, long enough")},
     )
 
 
@@ -80,7 +80,7 @@ def test_a_second_run_on_the_same_warehouse_stops_at_once(tmp_path):
         fcntl.flock(other_run, fcntl.LOCK_EX | fcntl.LOCK_NB)
         blocked = land_all(tmp_path / "drop", home, selection=[landing_gate.key])
     assert not blocked.success
-    assert "another run is using the warehouse" in str(blocked.all_events)
+    assert "another refresh or Dagster run is using the warehouse" in str(blocked.all_events)
     assert not (home / "warehouse.duckdb").exists()
     assert {e.step_key for e in land_all(tmp_path / "drop", home, selection=[landing_gate.key])
             .get_step_failure_events()} <= {"landing_gate"}  # once the other run is over
