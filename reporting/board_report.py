@@ -110,7 +110,7 @@ def build_report(
 
 def write_index(reports_dir: Path, publication: dict | None) -> Path:
     """``reports_dir/index.html``: every report, latest first, and which publication is current."""
-    entries = sorted(register.load(reports_dir), key=lambda e: e.generated_at, reverse=True)
+    entries = register.load(reports_dir)[::-1]  # the register is in the order the reports were made
     html = TEMPLATES.get_template("index.html.j2").render(
         entries=entries, publication=_publication_summary(publication),
         data_docs=(reports_dir / "data-docs" / "index.html").exists(), generated_at=datetime.now(UTC))
