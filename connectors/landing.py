@@ -147,8 +147,8 @@ def _record(con, partner, extract, delivery: Delivery, sha256, size, status, rea
 def _record_rejection(con, partner, extract, delivery, data, rejected: FileRejected, sha=None):
     if data is not None:
         sha = _sha256(data)
-    if _newest_receipt(con, partner, extract, delivery.name) == (sha, "rejected"):
-        return None  # the same rejected file again: recorded once
+    if not delivery.database and _newest_receipt(con, partner, extract, delivery.name) == (sha, "rejected"):
+        return None  # the same rejected file again: recorded once (every attempt at a database is recorded)
     return _record(con, partner, extract, delivery, sha, len(data) if data is not None else None,
                    "rejected", rejected.reason_code, rejected.message)
 
