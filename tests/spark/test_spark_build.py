@@ -61,9 +61,7 @@ def spark_env(tmp_path_factory, monkeypatch_module):
     monkeypatch_module.setenv("SEND_WAREHOUSE_SPARK_WAREHOUSE", str(tmp_path_factory.mktemp("spark_warehouse")))
     yield
     from pyspark.sql import SparkSession
-    session = SparkSession.getActiveSession()
-    if session is not None:
-        session.stop()
+    SparkSession.builder.getOrCreate().stop()
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +72,8 @@ def monkeypatch_module():
 
 def spark_kpi_values() -> pd.DataFrame:
     from pyspark.sql import SparkSession
-    session = SparkSession.getActiveSession()
+    # the session dbt-spark started in this process (getActiveSession is per thread)
+    session = SparkSession.builder.getOrCreate()
     rows = session.sql(f"select {', '.join(KPI_COLUMNS)} from marts.kpi_values").collect()
     return pd.DataFrame([r.asDict() for r in rows], columns=KPI_COLUMNS)
 
@@ -94,7 +93,8 @@ def micro_drop(tmp_path_factory, monkeypatch_module) -> Path:
 def test_spark_gives_the_same_kpi_values_as_duckdb_on_the_micro_drop(spark_env, micro_drop, monkeypatch):
     monkeypatch.setenv("SEND_WAREHOUSE_CLEAN_ZONE", str(zone_dir(micro_drop)))
     dbt(["build"], micro_drop / "target_spark", REPORTING_DATE, "spark")
-    with duckdb.connect(str(micro_drop / "warehouse.duckdb"), read_only=True) as con:
+    # the same configuration as dbt-duckdb's connection, still open in this process
+    with duckdb.connect(str(micro_drop / "warehouse.duckdb")) as con:
         from_duckdb = con.execute(f"select {', '.join(KPI_COLUMNS)} from marts.kpi_values").df()
     from_spark = spark_kpi_values()
     for column in ("reporting_date", "period_start", "period_end"):
