@@ -11,7 +11,7 @@
         cells.dimension_2,
         sum(cells.numerator * crosswalk.weight) as numerator,
         sum(cells.denominator * crosswalk.weight) as denominator,
-        cast(null as double precision) as median_value
+        cast(null as {{ double_type() }}) as median_value
     from {{ cells }} as cells
     inner join {{ ref('sub_icb_district_crosswalk') }} as crosswalk
         on crosswalk.sub_icb_code = cells.geography_code

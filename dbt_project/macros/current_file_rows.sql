@@ -9,7 +9,7 @@
         select files.file_id, files.as_at
         from {{ source('landing', 'files') }} as files
         where files.partner = '{{ partner }}'
-          and files."extract" = '{{ extract }}'
+          and files.{{ adapter.quote('extract') }} = '{{ extract }}'
           and files.status = 'accepted'
           and files.as_at <= {{ reporting_date() }}
         order by files.as_at desc, files.received_at desc, files.file_id desc

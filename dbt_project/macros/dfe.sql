@@ -24,7 +24,7 @@
     "January" the release's active plans are counted on. -#}
 {% macro january_census_date(year) -%}
     {%- set first_of_january = "cast(cast(" ~ year ~ " as " ~ dbt.type_string() ~ ") || '-01-01' as date)" -%}
-    cast({{ dbt.dateadd('day', '(11 - cast(extract(dow from ' ~ first_of_january ~ ') as integer)) % 7 + 14',
+    cast({{ dbt.dateadd('day', '(11 - cast(' ~ day_of_week(first_of_january) ~ ' as integer)) % 7 + 14',
                         first_of_january) }} as date)
 {%- endmacro %}
 
@@ -114,7 +114,7 @@ select
     geography_level, geography_code, geography_name, region_code, old_la_code,
     '{{ figure }}' as figure,
     case when {{ dfe_missing_reason(figure) }} is null
-         then cast({{ figure }} as double precision) end as value,
+         then cast({{ figure }} as {{ double_type() }}) end as value,
     {{ dfe_missing_reason(figure) }} as missing_reason
 from areas
 {% if not loop.last %}union all{% endif %}
@@ -130,7 +130,7 @@ select
                        'old_la_code', 'figure'] %}
     cast(null as {{ text }}) as {{ column }},
     {%- endfor %}
-    cast(null as double precision) as value,
+    cast(null as {{ double_type() }}) as value,
     cast(null as {{ text }}) as missing_reason
 where 1 = 0
 {%- endif %}

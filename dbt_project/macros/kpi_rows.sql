@@ -47,7 +47,7 @@
     }[geography] -%}
 {%- set apportioned = geography == 'sub_icb' and 'DISTRICT' in levels -%}
 {%- set scale = {'percent': 100, 'per_100': 100, 'per_1000': 1000}.get(unit) -%}
-{%- set number = 'double precision' -%}
+{%- set number = double_type() -%}
 select {{ kpi_value_columns() | join(', ') }}
 from (
     with kpi_geographies as (
@@ -164,7 +164,7 @@ from (
            and cells.dimension_2 is not distinct from grid.dimension_2
     ),
     kpi_sources as (
-        select {{ dbt.listagg('_source_extract', "'; '", 'order by _source_extract') }} as source_extracts
+        select {{ ordered_string_agg('_source_extract', "'; '") }} as source_extracts
         from (
             {%- for source_model in sources %}
             select distinct _source_extract from {{ ref(source_model) }}

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from connectors.clean_zone import write_clean_table, write_manifest, zone_dir
 from connectors.contracts import Contract, all_contracts
 from connectors.drop import (
     database_delivery, database_sources, deliveries_for, delivery_folder, unrecognised_files,
@@ -69,6 +70,7 @@ def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
                     + (f" — {outcome.message}" if outcome.message else ""))
                 if delivery.database and _unreadable(con, outcome) and context.retry_number < DATABASE_RETRIES:
                     raise dg.RetryRequested(max_retries=DATABASE_RETRIES, seconds_to_wait=DATABASE_RETRY_SECONDS)
+            _write_clean_zone(con, contract, zone_dir(warehouse.home_path))
             status = extract_status(con, contract)
             problems = delivery_problems(con, contract)
             write_status_file(warehouse.home_path, con, f"landed {contract.partner}/{contract.extract}")
@@ -82,6 +84,14 @@ def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
         )
 
     return landing_asset
+
+
+def _write_clean_zone(con, contract: Contract, zone: Path) -> None:
+    """The extract's clean table (when it has one) and the manifest, as Parquet in the open clean zone."""
+    if con.execute("select count(*) from information_schema.tables where table_schema = 'clean'"
+                   " and table_name = ?", [contract.name]).fetchone()[0]:
+        write_clean_table(con, contract.name, zone)
+    write_manifest(con, zone)
 
 
 def _unreadable(con, outcome) -> bool:

@@ -29,5 +29,5 @@ select
     lad_code,
     population,
     cast(sum(population) over (partition by sub_icb_code) as bigint) as sub_icb_population,
-    cast(population as double precision) / sum(population) over (partition by sub_icb_code) as weight
+    cast(population as {{ double_type() }}) / sum(population) over (partition by sub_icb_code) as weight
 from populations

@@ -57,13 +57,13 @@ select
     januaries.census_date,
     januaries.period_label,
     januaries.time_period as dfe_time_period,
-    cast(coalesce(warehouse.warehouse_ehcp_count, 0) as double precision) as warehouse_ehcp_count,
-    cast(coalesce(warehouse.warehouse_plans_maintained, 0) as double precision) as warehouse_plans_maintained,
-    cast(januaries.dfe_ehcp_count as double precision) as dfe_ehcp_count,
+    cast(coalesce(warehouse.warehouse_ehcp_count, 0) as {{ double_type() }}) as warehouse_ehcp_count,
+    cast(coalesce(warehouse.warehouse_plans_maintained, 0) as {{ double_type() }}) as warehouse_plans_maintained,
+    cast(januaries.dfe_ehcp_count as {{ double_type() }}) as dfe_ehcp_count,
     januaries.dfe_missing_reason,
-    cast(coalesce(warehouse.warehouse_ehcp_count, 0) - januaries.dfe_ehcp_count as double precision) as difference,
+    cast(coalesce(warehouse.warehouse_ehcp_count, 0) - januaries.dfe_ehcp_count as {{ double_type() }}) as difference,
     cast(100.0 * (coalesce(warehouse.warehouse_ehcp_count, 0) - januaries.dfe_ehcp_count)
-         / nullif(januaries.dfe_ehcp_count, 0) as double precision) as difference_percent,
+         / nullif(januaries.dfe_ehcp_count, 0) as {{ double_type() }}) as difference_percent,
     false as suppressed,
     caseload_file.caseload_file,
     januaries.release_file
