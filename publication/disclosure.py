@@ -18,10 +18,13 @@ row (``unit = days``) is the number of values the median is taken over.
   breakdown value (apportioned districts do not add up exactly). A count published by
   two KPIs (``ehcp_count`` and the numerators of ``ehcp_rate_0_25``) is protected within
   each KPI, not across them.
-- Published: a withheld row has ``suppressed = true`` and empty ``value``, ``numerator``
-  and ``denominator``. Every other count is rounded to the nearest ``rounding_base``
-  (halves up); percentages, rates and medians keep the value computed from the
-  unrounded figures.
+- Published (disclosure.md v2): a withheld row has ``status = suppressed`` (and
+  ``suppressed = true``) and empty ``value``, ``numerator`` and ``denominator``. Every other
+  count is rounded to the nearest ``rounding_base`` (halves up), and percentages and rates are
+  computed from the published (rounded) numerator and denominator, so a reader can recompute
+  ``value`` from the row itself and learns nothing more from it; ``percent``, ``per_100`` and
+  ``per_1000`` to 1 decimal place, medians (``days``) to whole days, halves up. Rows the
+  restricted tier marks ``not_applicable`` or ``not_available`` keep that status.
 """
 from collections import defaultdict
 from collections.abc import Iterator
@@ -32,10 +35,13 @@ import pandas as pd
 
 from publication.secondary import Relation, protect
 
-UNITS = frozenset({"count", "percent", "per_1000", "per_100", "days"})
+WEIGHT_DECIMALS = 4
+RATE_SCALES = {"percent": 100.0, "per_100": 100.0, "per_1000": 1000.0}
+UNITS = frozenset({"count", "days", *RATE_SCALES})
 COUNTY_CODE = "E10000028"
 COUNTY_SUB_ICBS = frozenset({"04Y", "05D", "05G", "05Q", "05V"})  # 05W (Stoke-on-Trent) is not in the county
 TOTAL = "TOTAL"
+STATUSES = ("available", "suppressed", "not_applicable", "not_available")
 
 
 @dataclass(frozen=True)
@@ -68,15 +74,42 @@ def public_kpi_values(kpis: pd.DataFrame, settings: DisclosureSettings = Disclos
     is_count = (kpis["unit"] == "count").to_numpy()
     value, numerator, denominator = (_floats(kpis[column]) for column in ("value", "numerator", "denominator"))
     counts = np.column_stack([np.where(is_count, value, numerator), denominator])
-    suppressed = settings.is_small(counts).any(axis=1)
+    suppressed = primary_suppression(kpis, settings)
     for rows in kpis.groupby(["kpi_id", "reporting_date"], sort=False, dropna=False).indices.values():
         suppressed[rows] = protect(counts[rows], suppressed[rows], _kpi_relations(kpis.iloc[rows]))
     public = kpis.copy()
-    public["value"] = _withheld(np.where(is_count, settings.rounded(value), value), suppressed)
-    public["numerator"] = _withheld(settings.rounded(numerator), suppressed)
-    public["denominator"] = _withheld(settings.rounded(denominator), suppressed)
+    numerator, denominator = settings.rounded(numerator), settings.rounded(denominator)
+    scale = kpis["unit"].map(RATE_SCALES).to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = _half_up(scale * numerator / np.where(denominator > 0, denominator, np.nan), 1)
+    values = np.select([is_count, kpis["unit"].to_numpy() == "days"], [settings.rounded(value), _half_up(value, 0)],
+                       rates)
+    public["value"] = _withheld(values, suppressed)
+    public["numerator"] = _withheld(numerator, suppressed)
+    public["denominator"] = _withheld(denominator, suppressed)
     public["suppressed"] = suppressed
+    public["status"] = np.where(suppressed, "suppressed", kpis["status"].to_numpy(dtype=object))
     return public
+
+
+def primary_suppression(kpis: pd.DataFrame, settings: DisclosureSettings = DisclosureSettings()) -> np.ndarray:
+    """The rows withheld for a small count of their own (before secondary suppression)."""
+    is_count = (kpis["unit"] == "count").to_numpy()
+    value, numerator, denominator = (_floats(kpis[column]) for column in ("value", "numerator", "denominator"))
+    return settings.is_small(np.column_stack([np.where(is_count, value, numerator), denominator])).any(axis=1)
+
+
+def disclosure_summary(kpis: pd.DataFrame, public: pd.DataFrame, settings: DisclosureSettings) -> dict:
+    """What disclosure control did to ``kpis`` (restricted) to make ``public``, for publication.json."""
+    primary = int(primary_suppression(kpis, settings).sum())
+    withheld = int(public["suppressed"].sum())
+    return {
+        "threshold": settings.threshold,
+        "rounding_base": settings.rounding_base,
+        "cells": {status: int((public["status"] == status).sum()) for status in STATUSES},
+        "primary_suppressed": primary,
+        "secondary_suppressed": withheld - primary,
+    }
 
 
 def public_crosswalk(crosswalk: pd.DataFrame, settings: DisclosureSettings = DisclosureSettings()) -> pd.DataFrame:
@@ -85,8 +118,8 @@ def public_crosswalk(crosswalk: pd.DataFrame, settings: DisclosureSettings = Dis
     ``population`` and ``sub_icb_population`` are counts, and a sub-ICB's populations add
     up to its ``sub_icb_population`` (its weights sum to 1 over every destination). A
     withheld population or sub-ICB population is empty. ``weight`` is published only where
-    ``population`` is, since a weight is population / sub-ICB population and would give a
-    withheld population back; published weights are unrounded, like percentages.
+    ``population`` and the sub-ICB population are, and is computed from the published (rounded)
+    populations to ``WEIGHT_DECIMALS`` places, like public percentages.
     """
     population = _floats(crosswalk["population"])
     sub_icb = crosswalk.groupby("sub_icb_code", sort=False, dropna=False).ngroup().to_numpy()
@@ -98,10 +131,22 @@ def public_crosswalk(crosswalk: pd.DataFrame, settings: DisclosureSettings = Dis
     suppressed = protect(counts[:, None], settings.is_small(counts), relations)
     withheld = suppressed[: len(population)]
     public = crosswalk.copy()
-    public["population"] = _withheld(settings.rounded(population), withheld)
-    public["weight"] = _withheld(_floats(crosswalk["weight"]), withheld)
-    public["sub_icb_population"] = _withheld(settings.rounded(counts[total_of_row]), suppressed[total_of_row])
+    rounded_population, rounded_sub_icb = settings.rounded(population), settings.rounded(counts[total_of_row])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = rounded_population / np.where(rounded_sub_icb > 0, rounded_sub_icb, np.nan)
+    weight = np.where(rounded_population == 0, 0.0, _half_up(share, WEIGHT_DECIMALS))
+    public["population"] = _withheld(rounded_population, withheld)
+    # a published weight beside a withheld sub-ICB population would give the population back (unless it is 0)
+    public["weight"] = _withheld(weight, withheld | (suppressed[total_of_row] & (rounded_population != 0)))
+    public["sub_icb_population"] = _withheld(rounded_sub_icb, suppressed[total_of_row])
     return public
+
+
+def _half_up(values: np.ndarray, decimals: int) -> np.ndarray:
+    """``values`` rounded to ``decimals`` places, halves up (NaN stays NaN); the small offset keeps
+    binary fractions such as 12.45 (stored as 12.4499...) from rounding down."""
+    factor = 10.0 ** decimals
+    return np.floor(values * factor + 0.5 + 1e-9) / factor
 
 
 def _floats(column: pd.Series) -> np.ndarray:

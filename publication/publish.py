@@ -30,12 +30,12 @@ import pandas as pd
 
 from publication.benchmarks import public_kpi_benchmarks, public_reconciliation
 from publication.data_dictionary import DICTIONARY_COLUMNS, dictionary_rows
-from publication.disclosure import DisclosureSettings, public_crosswalk, public_kpi_values
+from publication.disclosure import DisclosureSettings, disclosure_summary, public_crosswalk, public_kpi_values
 
 KPI_COLUMNS = (
     "kpi_id", "reporting_date", "period_start", "period_end", "geography_level", "geography_code",
     "geography_name", "breakdown", "breakdown_value", "numerator", "denominator", "value", "unit",
-    "method", "suppressed", "refreshed_at", "source_extracts",
+    "method", "suppressed", "status", "refreshed_at", "source_extracts",
 )
 KPI_ORDER = "kpi_id, reporting_date, geography_level, geography_code, breakdown, breakdown_value"
 MARTS = ("kpi_values", "sub_icb_district_crosswalk", "mart_send_cohort", "kpi_catalogue", "kpi_benchmarks",
@@ -98,9 +98,9 @@ def publish(con: duckdb.DuckDBPyConnection, home: Path, *, reporting_date: date,
             "run_id": run_id,
             "published_at": published_at.isoformat(),
             "source_extracts": list(source_extracts),
-            "row_counts": _write_tiers(con, staging, settings),
             "settings": asdict(settings),
         }
+        manifest["row_counts"], manifest["disclosure"] = _write_tiers(con, staging, settings)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         staging.rename(folder)
     except BaseException:
@@ -120,8 +120,10 @@ def current_publication(home: Path) -> dict | None:
     return json.loads(manifest.read_text(encoding="utf-8"))
 
 
-def _write_tiers(con: duckdb.DuckDBPyConnection, folder: Path, settings: DisclosureSettings) -> dict[str, int]:
-    """Writes both tiers into ``folder``; returns the number of rows of each file."""
+def _write_tiers(con: duckdb.DuckDBPyConnection, folder: Path, settings: DisclosureSettings
+                 ) -> tuple[dict[str, int], dict]:
+    """Writes both tiers into ``folder``; returns the number of rows of each file and what disclosure
+    control withheld from ``kpi_values``."""
     row_counts = {}
     frames = {name: _typed_frame(con, table.query) for name, table in TABLES.items()}
     for tier in TIERS:
@@ -135,7 +137,7 @@ def _write_tiers(con: duckdb.DuckDBPyConnection, folder: Path, settings: Disclos
         (folder / tier).mkdir()
         for name, count in _write_tables(con, folder / tier, tables).items():
             row_counts[f"{tier}/{name}"] = count
-    return row_counts
+    return row_counts, disclosure_summary(frames["kpi_values"][0], tables["kpi_values"][1], settings)
 
 
 def _data_dictionary(tables: dict[str, tuple[str, pd.DataFrame, list[tuple[str, str]]]]

@@ -9,9 +9,9 @@ outside the county) are cautiously treated as adding up to it, while children th
 exceed it (shares that all carry the total as denominator) do not add up. Suppression
 is by row: a withheld row hides all of its counts.
 
-The reader is assumed to know every published count exactly (rounding does not hide
-them: percentages are published from the unrounded figures) and that a withheld count
-is at least 1 (zeros are published, and never chosen for secondary suppression). A
+The reader is assumed, cautiously, to know every published count exactly (rounding to 5
+hides more than that, and public percentages are computed from the rounded counts) and that
+a withheld count is at least 1 (zeros are published, and never chosen for secondary suppression). A
 withheld count is recoverable when
 
 1. it is the only unknown of a relation: a lone withheld child, or a withheld total

@@ -2,7 +2,7 @@
 {% macro kpi_value_columns() -%}
     {{ return(['kpi_id', 'reporting_date', 'period_start', 'period_end', 'geography_level',
                'geography_code', 'geography_name', 'breakdown', 'breakdown_value', 'numerator',
-               'denominator', 'value', 'unit', 'method', 'suppressed', 'refreshed_at',
+               'denominator', 'value', 'unit', 'method', 'suppressed', 'status', 'refreshed_at',
                'source_extracts']) }}
 {%- endmacro %}
 
@@ -186,12 +186,13 @@ from (
         filled.numerator,
         filled.denominator,
         {%- if unit == 'count' %}
-        filled.numerator as value,
+        {%- set value = 'filled.numerator' %}
         {%- elif unit == 'days' %}
-        filled.median_value as value,
+        {%- set value = 'filled.median_value' %}
         {%- else %}
-        {{ scale }} * filled.numerator / nullif(filled.denominator, 0) as value,
+        {%- set value = scale ~ ' * filled.numerator / nullif(filled.denominator, 0)' %}
         {%- endif %}
+        {{ value }} as value,
         '{{ unit }}' as unit,
         {%- if apportioned %}
         case when filled.geography_level = 'DISTRICT' then 'APPORTIONED' else 'DIRECT' end as method,
@@ -199,6 +200,9 @@ from (
         'DIRECT' as method,
         {%- endif %}
         false as suppressed,
+        case when filled.denominator = 0 then 'not_applicable'
+             when {{ value }} is null then 'not_available'
+             else 'available' end as status,
         {{ refreshed_at() }} as refreshed_at,
         kpi_sources.source_extracts
     from kpi_filled as filled

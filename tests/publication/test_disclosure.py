@@ -43,11 +43,11 @@ def test_settings_that_would_publish_a_count_as_zero_are_refused():
         DisclosureSettings(threshold=1, rounding_base=10)  # 2 would round to 0
 
 
-def test_percentages_withheld_with_their_numerator_else_unrounded(kpi_table, row):
+def test_percentages_withheld_with_their_numerator_else_from_the_rounded_counts(kpi_table, row):
     # Share of 37 plans by primary need: the numerators 12 + 20 + 5 add up to the TOTAL's 37
     # (the denominators, all 37, do not add up). VI (5) is withheld; it would be 37 - 12 - 20,
-    # so the next smallest need, ASD (12), is withheld too. SLCN keeps 20/37 = 54.054...% exactly,
-    # with its numerator 20 and denominator 37 -> 35 rounded.
+    # so the next smallest need, ASD (12), is withheld too. SLCN is published as 20 / 35 (37 rounded)
+    # and its value is computed from those: 57.142...% -> 57.1 (never the exact 54.054...%).
     table = kpi_table([
         (C, E, "TOTAL", "TOTAL", 37, 37, 100.0),
         (C, E, "PRIMARY_NEED", "ASD", 12, 37, 100 * 12 / 37),
@@ -59,7 +59,7 @@ def test_percentages_withheld_with_their_numerator_else_unrounded(kpi_table, row
     assert row(public, breakdown="PRIMARY_NEED", value="VI").suppressed
     assert row(public, breakdown="PRIMARY_NEED", value="ASD").suppressed
     slcn = row(public, breakdown="PRIMARY_NEED", value="SLCN")
-    assert not slcn.suppressed and slcn.value == 100 * 20 / 37
+    assert not slcn.suppressed and slcn.value == 57.1 and slcn.status == "available"
     assert (slcn.numerator, slcn.denominator) == (20, 35)
     total = row(public, kpi_id="share")
     assert (total.value, total.numerator, total.denominator) == (100.0, 35, 35)
@@ -68,7 +68,8 @@ def test_percentages_withheld_with_their_numerator_else_unrounded(kpi_table, row
 
 def test_medians_need_more_than_threshold_values(kpi_table, row):
     # The denominator of a median is the number of values: 7 -> withheld; 8 -> the median 19.5
-    # stays unrounded, its denominator 8 -> 10; no values -> no median, and the 0 is published.
+    # is published in whole days (20, halves up), its denominator 8 -> 10; no values -> no median
+    # (not_applicable), and the 0 is published.
     table = pd.concat([
         kpi_table([(C, E, "TOTAL", "TOTAL", None, 7, 19.0)], kpi_id="m7", unit="days"),
         kpi_table([(C, E, "TOTAL", "TOTAL", None, 8, 19.5)], kpi_id="m8", unit="days"),
@@ -77,9 +78,10 @@ def test_medians_need_more_than_threshold_values(kpi_table, row):
     public = public_kpi_values(table)
     assert row(public, kpi_id="m7").suppressed and math.isnan(row(public, kpi_id="m7").denominator)
     m8 = row(public, kpi_id="m8")
-    assert not m8.suppressed and (m8.value, m8.denominator) == (19.5, 10)
+    assert not m8.suppressed and (m8.value, m8.denominator, m8.status) == (20, 10, "available")
     m0 = row(public, kpi_id="m0")
-    assert not m0.suppressed and m0.denominator == 0 and math.isnan(m0.value)
+    assert not m0.suppressed and m0.denominator == 0 and math.isnan(m0.value) and m0.status == "not_applicable"
+    assert row(public, kpi_id="m7").status == "suppressed"
 
 
 def test_lone_withheld_child_takes_the_next_smallest_with_it(counts, row):

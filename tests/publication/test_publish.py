@@ -46,7 +46,8 @@ def con(tmp_path):
         select kpi_id, date '2025-07-31' as reporting_date, date '2024-08-01' as period_start,
                date '2025-07-31' as period_end, geography_level, geography_code, geography_name,
                breakdown, breakdown_value, numerator, denominator, value, unit,
-               'DIRECT' as method, false as suppressed, timestamp '2025-08-02 10:00' as refreshed_at,
+               'DIRECT' as method, false as suppressed, 'available' as status,
+               timestamp '2025-08-02 10:00' as refreshed_at,
                'council/ehcp_caseload/2025-07-31' as source_extracts
         from (values
           ('ehcp_count', 'COUNTY', 'E10000028', 'Staffordshire', 'TOTAL', 'TOTAL', 123, null, 123.0, 'count'),
@@ -197,7 +198,9 @@ def test_public_tier_holds_no_count_from_1_to_7(con, tmp_path):
     assert [(r["value"], r["suppressed"]) for r in by_district.values()] == [
         ("125", "false"), ("", "true"), ("", "true"), ("95", "false"), ("0", "false")]
     rate = next(r for r in public if r["kpi_id"] == "sen_support_pct")
-    assert (rate["value"], rate["numerator"], rate["denominator"]) == ("13.2", "130", "1000")
+    # 132 / 1000 published as 130 / 1000, and its value computed from those: 13.0 (never the exact 13.2)
+    assert (rate["value"], rate["numerator"], rate["denominator"], rate["status"]) == ("13", "130", "1000",
+                                                                                       "available")
     tables = [public, read(home / "publish/public/sub_icb_district_crosswalk.csv")]
     cells = [r[c] for rows in tables for r in rows for c in COUNT_COLUMNS if r.get(c)]
     cells += [r["value"] for r in public if r["unit"] == "count" and r["value"]]

@@ -64,7 +64,8 @@ def table_and_relations(cells: np.ndarray) -> tuple[pd.DataFrame, list[tuple]]:
 
 def kpis(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(kpi_id="ehcp_count", reporting_date="2025-07-31", numerator=table.n, denominator=np.nan,
-                        value=table.n.astype(float), unit="count", method="DIRECT", suppressed=False).drop(columns="n")
+                        value=table.n.astype(float), unit="count", method="DIRECT", suppressed=False,
+                        status="available").drop(columns="n")
 
 
 def recoverable(relations: list[tuple], truth: dict, withheld: set) -> set:
