@@ -91,7 +91,8 @@ def _build_marts(con, breakdown_value: str = "TOTAL") -> None:
         select kpi_id, date '2025-07-31' as reporting_date, date '2024-08-01' as period_start,
                date '2025-07-31' as period_end, geography_level, geography_code, geography_name,
                'TOTAL' as breakdown, breakdown_value, numerator, denominator, value, unit,
-               'DIRECT' as method, false as suppressed, timestamp '2025-08-02 10:00' as refreshed_at,
+               'DIRECT' as method, false as suppressed, 'available' as status,
+               timestamp '2025-08-02 10:00' as refreshed_at,
                'council/ehcp_caseload/2025-07-31' as source_extracts
         from (values
           ('ehcp_count', 'COUNTY', 'E10000028', 'Staffordshire', 'TOTAL', 120, null, 120.0, 'count'),
