@@ -148,8 +148,6 @@ def in_process(polled, monkeypatch):
 
 @pytest.mark.parametrize(("fault", "cause"), [
     (errno.ENOSPC, "the disk is full ({folder}): free space on the disk of the warehouse home, " + AGAIN),
-    (errno.EROFS, "the folder cannot be written, its file system is read-only ({folder}): make it writable, "
-                  + AGAIN),
 ])
 def test_a_publication_that_cannot_be_written_is_held_back_in_plain_words(
         in_process, monkeypatch, capsys, fault, cause):

@@ -95,7 +95,7 @@ def test_the_pdf_is_the_same_report_and_converts_to_page_images(report, tmp_path
     pdf = report.with_suffix(".pdf")
     text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "SEND data quality report" in text and "Held back" in text
-    assert "Scorecard by partner and extract" in text and "Trends over recent refreshes" in text
+    assert "Scorecard by partner and extract" in text and "Trends by reporting month" in text
     assert "943 476 5919" not in text and "9434765919" not in text
     subprocess.run([PDFTOPPM, "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
