@@ -114,7 +114,7 @@ def test_spark_builds_every_model_and_test_on_a_sample_drop(spark_env, tmp_path,
     generate_drop(drop, as_at=as_at, scale=0.02, seed=11)
     landed = dg.materialize(landing_assets, resources={
         "warehouse": Warehouse(home=str(home)), "drop": DropFolder(path=str(drop)),
-        "pseudonymiser": Pseudonymiser(key="demo key of the spark tests")})
+        "pseudonymiser": Pseudonymiser(key="key of the spark tests, thirty-two characters long")})
     assert landed.success
     zone = zone_dir(home)
     assert {p.name for p in zone.iterdir()} >= {"landing_files", "council__ehcp_caseload", "dfe__caseload"}
