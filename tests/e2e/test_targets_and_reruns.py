@@ -28,7 +28,9 @@ COMPARED = [c for c in KPI_COLUMNS if c != "refreshed_at"]
 pytestmark = pytest.mark.slow
 
 # The publication step of the refresh job in a process of its own, stalled (when asked) once the
-# new publication's first file is written: the test kills it there, as a crash would.
+# new publication's first file is written: the test kills it there, as a crash would. It runs from
+# a file, not `python -c`: PySpark (imported with dbt-spark) takes a main module without a file for
+# its own doctests and exits at once.
 PUBLISH_ONLY = """
 import sys, time
 import dagster as dg
@@ -166,14 +168,17 @@ def test_postgresql_target_holds_the_same_kpi_values_as_duckdb(refreshed, postgr
     assert sorted(public_rows, key=repr) == sorted(in_files.fetchall(), key=repr)  # the files' figures exactly
 
 
-def test_a_refresh_killed_during_publication_leaves_the_previous_one_and_a_rerun_completes_it(refreshed):
+def test_a_refresh_killed_during_publication_leaves_the_previous_one_and_a_rerun_completes_it(refreshed, tmp_path):
     drop, home = refreshed
     before = current_publication(home)
     before_files = {p.relative_to(home / "publish"): p.stat().st_size for p in (home / "publish").rglob("*")}
-    process = subprocess.Popen([sys.executable, "-c", PUBLISH_ONLY, str(drop), str(home), "stall"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment())
+    script, log = tmp_path / "publish_only.py", tmp_path / "stalled_publication.log"
+    script.write_text(PUBLISH_ONLY, encoding="utf-8")
+    with open(log, "w", encoding="utf-8") as stderr:  # a file, not a pipe: Dagster's log never blocks the child
+        process = subprocess.Popen([sys.executable, str(script), str(drop), str(home), "stall"],
+                                   stdout=subprocess.PIPE, stderr=stderr, text=True, env=environment())
     try:
-        assert process.stdout.readline().strip() == "STALLED"
+        assert process.stdout.readline().strip() == "STALLED", log.read_text(encoding="utf-8")[-5000:]
         leftovers = [p for p in (home / "publications").iterdir() if p.name.endswith(".tmp")]
         assert leftovers and any(leftovers[0].rglob("*.parquet"))  # the new publication is half written
     finally:
@@ -183,7 +188,7 @@ def test_a_refresh_killed_during_publication_leaves_the_previous_one_and_a_rerun
     assert current_publication(home) == before
     assert {p.relative_to(home / "publish"): p.stat().st_size for p in (home / "publish").rglob("*")} == before_files
 
-    rerun = subprocess.run([sys.executable, "-c", PUBLISH_ONLY, str(drop), str(home), "go"],
+    rerun = subprocess.run([sys.executable, str(script), str(drop), str(home), "go"],
                            capture_output=True, text=True, env=environment(), timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     after = current_publication(home)
