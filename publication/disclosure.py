@@ -42,6 +42,11 @@ COUNTY_CODE = "E10000028"
 COUNTY_SUB_ICBS = frozenset({"04Y", "05D", "05G", "05Q", "05V"})  # 05W (Stoke-on-Trent) is not in the county
 TOTAL = "TOTAL"
 STATUSES = ("available", "suppressed", "not_applicable", "not_available")
+# Secondary suppression assumes a reader who knows published counts exactly, and guards against
+# what several sums determine; with counts published exactly, the bounds of several sums
+# (withheld counts are at least 1) can still pin a count down. Rounding leaves each published
+# count a range that no such bound closes (the attack of tests/publication/test_attack.py, decision 0008).
+MINIMUM_ROUNDING_BASE = 2
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,10 @@ class DisclosureSettings:
     rounding_base: int = 5
 
     def __post_init__(self) -> None:
-        if self.threshold < 0 or self.rounding_base < 1:
-            raise ValueError(f"invalid disclosure settings {self}: threshold >= 0 and rounding_base >= 1")
+        if self.threshold < 0 or self.rounding_base < MINIMUM_ROUNDING_BASE:
+            raise ValueError(f"invalid disclosure settings {self}: threshold >= 0 and rounding_base >= "
+                             f"{MINIMUM_ROUNDING_BASE} (counts published exactly let the bounds of several "
+                             "sums pin withheld counts down)")
         if self.rounded(np.array([self.threshold + 1.0]))[0] == 0:
             raise ValueError(f"invalid disclosure settings {self}: a count above the threshold would be published as 0")
 

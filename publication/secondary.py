@@ -25,7 +25,8 @@ withheld count is recoverable when
 ``protect`` withholds further rows until none of these holds: for 1 and 2 the smallest
 published non-zero child of the relation (its total if there is none), for 3 the smallest
 published non-zero child of the relations that determine the count (else their total).
-Not checked: bounds derived from several relations at once (interval attacks).
+Not checked: bounds derived from several relations at once; rounding (a base of at least 2)
+closes them, which the attack of ``tests/publication/test_attack.py`` shows.
 """
 from typing import NamedTuple
 

@@ -15,9 +15,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from pandas.testing import assert_frame_equal
 
+from publication.disclosure import public_kpi_values
 from reporting.register import load as load_register
 from sample_data.generator import generate_drop
+from tests.publication.attacker import attack
 
 AS_AT = date(2025, 7, 31)
 COUNTY = "E10000028"
@@ -312,3 +315,14 @@ def test_refresh_publishes_the_dfe_comparators_in_both_tiers(published):
     (report,) = (home / "reports").glob("data-quality-*.html")
     html = report.read_text(encoding="utf-8")
     assert "How Staffordshire compares" in html and "638,745" in html and "8,461" in html
+
+
+def test_the_attacker_recovers_no_count_from_the_public_tier_of_the_sample_drop(published):
+    _, home = published
+    public = pd.read_parquet(home / "publish" / "public" / "kpi_values.parquet")
+    restricted = pd.read_parquet(home / "publish" / "restricted" / "kpi_values.parquet")
+    key = ["kpi_id", "reporting_date", "geography_level", "geography_code", "breakdown", "breakdown_value"]
+    assert public[key].equals(restricted[key])
+    assert (public.status == "suppressed").sum() > 100  # the drop does exercise suppression
+    assert attack(public, restricted) == []
+    assert_frame_equal(public_kpi_values(restricted), public)  # the public tier is a function of the restricted

@@ -14,58 +14,13 @@ A withheld count is recovered exactly when
 
 The relations are built here from the table's shape, independently of the module.
 """
-import itertools
-
 import numpy as np
-import pandas as pd
 import pytest
 
 from publication.disclosure import DisclosureSettings, public_kpi_values
+from tests.publication.random_tables import kpis, random_cells, table_and_relations
 
-SEXES = ("F", "M")
-NEEDS = ("ASD", "SLCN", "SEMH", "MLD")
 TABLES = 300
-
-
-def random_cells(rng: np.random.Generator) -> np.ndarray:
-    """Counts by district x sex x need: a quarter zeros, a third small, the rest 8 to 60."""
-    shape = (int(rng.integers(2, 6)), len(SEXES), int(rng.integers(2, len(NEEDS) + 1)))
-    kind = rng.choice(3, size=shape, p=[0.25, 0.35, 0.40])
-    return np.choose(kind, [np.zeros(shape, int), rng.integers(1, 8, shape), rng.integers(8, 61, shape)])
-
-
-def table_and_relations(cells: np.ndarray) -> tuple[pd.DataFrame, list[tuple]]:
-    """The count rows of every geography, and the relations (total key, child keys) between them."""
-    geographies = {("DISTRICT", f"D{d}"): cells[d] for d in range(cells.shape[0])}
-    geographies["COUNTY", "E10000028"] = cells.sum(axis=0)
-    needs = NEEDS[: cells.shape[2]]
-    rows, relations = [], []
-    for (level, code), grid in geographies.items():
-        def key(breakdown, value, level=level, code=code):
-            return level, code, breakdown, value
-        rows.append((*key("TOTAL", "TOTAL"), grid.sum()))
-        rows += [(*key("SEX", s), grid[i].sum()) for i, s in enumerate(SEXES)]
-        rows += [(*key("PRIMARY_NEED", n), grid[:, j].sum()) for j, n in enumerate(needs)]
-        rows += [(*key("SEX|PRIMARY_NEED", f"{s}|{n}"), grid[i, j])
-                 for (i, s), (j, n) in itertools.product(enumerate(SEXES), enumerate(needs))]
-        total = key("TOTAL", "TOTAL")
-        relations += [(total, [key("SEX", s) for s in SEXES]), (total, [key("PRIMARY_NEED", n) for n in needs]),
-                      (total, [key("SEX|PRIMARY_NEED", f"{s}|{n}") for s in SEXES for n in needs])]
-        relations += [(key("SEX", s), [key("SEX|PRIMARY_NEED", f"{s}|{n}") for n in needs]) for s in SEXES]
-        relations += [(key("PRIMARY_NEED", n), [key("SEX|PRIMARY_NEED", f"{s}|{n}") for s in SEXES]) for n in needs]
-    districts = [code for level, code in geographies if level == "DISTRICT"]
-    for level, _, breakdown, value, _ in rows:
-        if level == "COUNTY":
-            relations.append((("COUNTY", "E10000028", breakdown, value),
-                              [("DISTRICT", d, breakdown, value) for d in districts]))
-    columns = ["geography_level", "geography_code", "breakdown", "breakdown_value", "n"]
-    return pd.DataFrame(rows, columns=columns), relations
-
-
-def kpis(table: pd.DataFrame) -> pd.DataFrame:
-    return table.assign(kpi_id="ehcp_count", reporting_date="2025-07-31", numerator=table.n, denominator=np.nan,
-                        value=table.n.astype(float), unit="count", method="DIRECT", suppressed=False,
-                        status="available").drop(columns="n")
 
 
 def recoverable(relations: list[tuple], truth: dict, withheld: set) -> set:

@@ -1,0 +1,234 @@
+"""The attacker of disclosure.md: the public ``kpi_values`` rows, the code and the tables' shape.
+
+Every count of a row (``value`` of a count, else ``numerator`` and ``denominator``) is an
+unknown. A published count pins its unknown to the counts that round to it and are not
+small (or to 0); a withheld one is only known to be 0 or more (at least 1 where it is the
+row's only count). The relations are the sums the tables publish, each given by the
+``relations`` argument as (total row, child rows, whether the children cover the total
+exactly): breakdown cells and their TOTAL, cross-tabulation cells and their margins, the
+areas of a geography and the whole it lies in. A percentage's numerator is at most its
+denominator. Later geographies and history add relations, not a new attack.
+
+For every withheld count the attacker solves two linear programmes over the relations that
+reach it through withheld counts (the published counts in them free within their rounding
+intervals): its least and greatest value. A count whose range holds a single whole number
+above 0 is recovered; where the relaxation leaves less than two whole numbers the integer
+programme decides.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from publication.disclosure import DisclosureSettings
+
+GEOGRAPHIES = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "geographies.csv"
+KEY = ["geography_level", "geography_code", "breakdown", "breakdown_value"]
+TOTAL = "TOTAL"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Rows of one table: the ``children`` add up to the ``total`` (``exact``), or to at most it."""
+
+    total: int
+    children: tuple[int, ...]
+    exact: bool
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """A withheld count the attacker pinned down (``low == high``)."""
+
+    kpi_id: str
+    key: tuple
+    measure: str
+    low: float
+    high: float
+
+
+def shape_relations(rows: pd.DataFrame, whole_of: dict[tuple[str, str], tuple[str, str]]) -> list[Relation]:
+    """The sums a table of one KPI and date publishes: a breakdown's cells to its TOTAL, a
+    cross-tabulation's cells to each margin, and the ``DIRECT`` rows of the areas in
+    ``whole_of`` (area -> whole) to the whole's row of the same breakdown value. Whether a
+    sum is exact is left to ``exactness``."""
+    keys = [tuple(k) for k in rows[KEY].itertuples(index=False)]
+    position = {key: i for i, key in enumerate(keys)}
+    children = defaultdict(list)
+    for i, (level, code, breakdown, value) in enumerate(keys):
+        if breakdown != TOTAL:
+            children[(level, code, TOTAL, TOTAL), breakdown].append(i)
+            parts, values = breakdown.split("|"), value.split("|")
+            for drop in range(len(parts) if len(parts) > 1 else 0):
+                margin = "|".join(parts[:drop] + parts[drop + 1:]), "|".join(values[:drop] + values[drop + 1:])
+                children[(level, code, *margin), breakdown, drop].append(i)
+        if rows["method"].iat[i] == "DIRECT" and (level, code) in whole_of:
+            children[(*whole_of[level, code], breakdown, value), level].append(i)
+    return [Relation(position[parent], tuple(rows_), exact=True)
+            for (parent, *_), rows_ in children.items() if parent in position]
+
+
+def county_areas() -> dict[tuple[str, str], tuple[str, str]]:
+    """Area -> whole for the county: its districts and its sub-ICBs (from the geographies seed)."""
+    seed = pd.read_csv(GEOGRAPHIES, dtype=str)
+    county = seed.loc[seed.geography_level == "COUNTY", ["geography_level", "geography_code"]].iloc[0]
+    areas = seed[(seed.geography_level != "COUNTY") & (seed.in_county == "true")]
+    return {(a.geography_level, a.geography_code): tuple(county) for a in areas.itertuples()}
+
+
+def measures(rows: pd.DataFrame) -> list[tuple[str, str]]:
+    """(public column, name) of the counts each unit has."""
+    return [("value", "count")] if rows["unit"].iat[0] == "count" else [("numerator", "numerator"),
+                                                                         ("denominator", "denominator")]
+
+
+def attack(public: pd.DataFrame, restricted: pd.DataFrame,
+           whole_of: dict[tuple[str, str], tuple[str, str]] | None = None,
+           settings: DisclosureSettings = DisclosureSettings()) -> list[Recovery]:
+    """Every withheld count of ``public`` the attacker pins down. ``restricted`` (same rows) only
+    says which sums are exact and which counts exist — the shape a reader knows from the spec."""
+    whole_of = county_areas() if whole_of is None else whole_of
+    found = []
+    for (kpi_id, _), rows in public.groupby(["kpi_id", "reporting_date"], sort=False):
+        truth = restricted.loc[rows.index]
+        for relations, unknowns in _blocks(rows.reset_index(drop=True), truth.reset_index(drop=True), whole_of):
+            found += _attack_block(kpi_id, rows.reset_index(drop=True), relations, unknowns, settings)
+    return found
+
+
+def _blocks(rows, truth, whole_of) -> Iterator[tuple[list, list]]:
+    """Per unit of a KPI (rows of one unit share the sums), the relations per measure and the unknowns."""
+    for _, unit_rows in rows.groupby("unit", sort=False):
+        index = unit_rows.index.to_numpy()
+        local = unit_rows.reset_index(drop=True)
+        shape = shape_relations(local, whole_of)
+        for column, name in measures(local):
+            values = truth[column].to_numpy(dtype="float64", na_value=np.nan)[index]
+            relations = [_exactness(r, values) for r in shape]
+            yield ([r for r in relations if r is not None],
+                   [(int(index[i]), column, name) for i in range(len(local)) if not math.isnan(values[i])])
+
+
+def _exactness(relation: Relation, values: np.ndarray) -> Relation | None:
+    """The relation as the restricted figures hold it: exact, at most, or none (children exceed)."""
+    total, children = values[relation.total], values[list(relation.children)]
+    if math.isnan(total) or np.isnan(children).any() or children.sum() > total + 1e-9:
+        return None
+    return Relation(relation.total, relation.children, exact=bool(abs(children.sum() - total) < 1e-9))
+
+
+def _attack_block(kpi_id, rows, relations, unknowns, settings) -> list[Recovery]:
+    withheld = {u for u in unknowns if rows["status"].iat[u[0]] == "suppressed"}
+    if not withheld:
+        return []
+    variable = {u[0]: j for j, u in enumerate(unknowns)}
+    bounds = [_bounds(rows, row, column, settings) for row, column, _ in unknowns]
+    integral = [rows["method"].iat[row] == "DIRECT" for row, _, _ in unknowns]
+    by_row = defaultdict(list)
+    for r in relations:
+        if any(variable.get(row) is not None and unknowns[variable[row]] in withheld
+               for row in (r.total, *r.children)):
+            for row in (r.total, *r.children):
+                by_row[row].append(r)
+    found = []
+    for component in _components(withheld, by_row):
+        comp_relations = list({id(r): r for u in component for r in by_row[u[0]]}.values())
+        rows_in = sorted({row for r in comp_relations for row in (r.total, *r.children)} | {u[0] for u in component})
+        local = {row: k for k, row in enumerate(rows_in)}
+        matrix = np.zeros((len(comp_relations), len(rows_in)))
+        for i, r in enumerate(comp_relations):
+            matrix[i, local[r.total]] = 1.0
+            for child in r.children:
+                matrix[i, local[child]] -= 1.0
+        lower = np.zeros(len(comp_relations))
+        upper = np.array([0.0 if r.exact else np.inf for r in comp_relations])
+        low_b = np.array([bounds[variable[row]][0] for row in rows_in])
+        high_b = np.array([bounds[variable[row]][1] for row in rows_in])
+        kinds = np.array([integral[variable[row]] for row in rows_in], dtype=int)
+        for unknown in sorted(component):
+            k = local[unknown[0]]
+            low, high = (_optimum(matrix, lower, upper, low_b, high_b, kinds, k, sense) for sense in (1, -1))
+            if kinds[k] and math.isfinite(high) and (math.floor(high + 1e-6) - math.ceil(low - 1e-6)) < 1:
+                low, high = (_optimum(matrix, lower, upper, low_b, high_b, kinds, k, sense, whole=True)
+                             for sense in (1, -1))
+            if high - low < 1e-6 and high > 1e-6:
+                found.append(Recovery(kpi_id, tuple(rows.loc[unknown[0], KEY]), unknown[2], low, high))
+    return found
+
+
+def _components(withheld: set, by_row: dict) -> Iterator[list]:
+    """Withheld counts linked through relations that hold withheld counts."""
+    rows = {u[0]: u for u in withheld}
+    seen = set()
+    for start in sorted(rows):
+        if start in seen:
+            continue
+        component, stack = [], [start]
+        seen.add(start)
+        while stack:
+            row = stack.pop()
+            component.append(rows[row])
+            for r in by_row[row]:
+                for other in (r.total, *r.children):
+                    if other in rows and other not in seen:
+                        seen.add(other)
+                        stack.append(other)
+        yield component
+
+
+def _bounds(rows, row, column, settings) -> tuple[float, float]:
+    """What the public row says of its count: the rounding interval above the threshold, 0, or 0 and up."""
+    published = rows[column].iat[row]
+    if rows["status"].iat[row] == "suppressed" or pd.isna(published):
+        alone = len(measures(rows)) == 1
+        return (1.0 if alone and rows["method"].iat[row] == "DIRECT" else 0.0), np.inf
+    if published == 0:
+        return 0.0, 0.0
+    half = settings.rounding_base / 2  # the counts that round to it: [published - half, published + half)
+    low = max(published - half, settings.threshold + 1)
+    if rows["method"].iat[row] == "DIRECT":
+        return math.ceil(low), math.ceil(published + half) - 1
+    return low, published + half - 1e-9
+
+
+def _optimum(matrix, lower, upper, low_b, high_b, kinds, k, sense, whole=False) -> float:
+    cost = np.zeros(matrix.shape[1])
+    cost[k] = sense
+    if whole:
+        result = milp(cost, constraints=LinearConstraint(matrix, lower, upper), integrality=kinds,
+                      bounds=Bounds(low_b, high_b))
+    else:
+        finite = np.isfinite(upper)
+        a_ub = np.vstack([matrix[finite], -matrix]) if finite.any() else -matrix
+        b_ub = np.concatenate([upper[finite], -lower]) if finite.any() else -lower
+        result = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=list(zip(low_b, high_b)), method="highs")
+    if result.status == 3:  # unbounded
+        return -np.inf if sense == 1 else np.inf
+    assert result.success, f"the public figures admit no restricted figures at all: {result.message}"
+    return sense * result.fun
+
+
+def recovered_pairs(public: pd.DataFrame, settings: DisclosureSettings = DisclosureSettings(),
+                    decimals: Iterable[int] = (1,)) -> list[tuple[int, tuple[int, int]]]:
+    """The row attack of the v1 leak: for each public percentage row, the (numerator,
+    denominator) pairs that round to its published counts and whose exact percentage gives its
+    published value; the rows where exactly one pair is left, with that pair."""
+    found = []
+    half = settings.rounding_base // 2
+    for i, row in public[(public.unit == "percent") & (public.status == "available")].iterrows():
+        if not (row.numerator > 0 and row.denominator > 0):
+            continue
+        pairs = [(n, d) for n in range(int(row.numerator) - half, int(row.numerator) + half + 1)
+                 for d in range(int(row.denominator) - half, int(row.denominator) + half + 1)
+                 if 0 < n <= d and any(math.isclose(round(100 * n / d, places), row.value, abs_tol=1e-9)
+                                       for places in decimals)]
+        if len(pairs) == 1:
+            found.append((i, pairs[0]))
+    return found
