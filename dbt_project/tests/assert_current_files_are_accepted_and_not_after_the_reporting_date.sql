@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'stg_landing__current_files'}}}) }}
 -- Every current file is an accepted delivery dated on or before the reporting date, and no
 -- accepted delivery of its extract is newer (by as-at date, then receipt) and also eligible.
 select current_file.file_id

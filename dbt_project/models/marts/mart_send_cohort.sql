@@ -2,7 +2,7 @@
 -- indicator, at their highest status EHCP > SEN_SUPPORT > EAPDR > EARLY_YEARS_MARKER >
 -- HEALTH_IDENTIFIED. No NHS number, UPN, postcode or date of birth: person_id is a hash.
 with links as (
-    select identifier, identifier_type, person_id from {{ ref('int_person_links') }}
+    select identifier, person_id from {{ ref('int_person_links') }}
 ),
 
 indicators as (
@@ -56,7 +56,7 @@ statuses as (
     group by person_id
 ),
 
--- date of birth and sex from the first source that has them
+-- date of birth and sex from the first ranked source that has them (int_person_records)
 demographics as (
     select
         person_id,
@@ -66,35 +66,8 @@ demographics as (
         row_number() over (
             partition by person_id order by case when sex is null then 1 else 0 end, source_rank
         ) as sex_preference
-    from (
-        select links.person_id, caseload.date_of_birth, caseload.sex, 1 as source_rank
-        from {{ ref('stg_council__ehcp_caseload') }} as caseload
-        inner join links on links.identifier = {{ person_identifier(la_child_id='caseload.la_child_id_pseudo') }}
-        union all
-        select links.person_id, census.date_of_birth, census.sex, 2
-        from {{ ref('stg_council__school_census') }} as census
-        inner join links
-            on links.identifier = {{ person_identifier(la_child_id='census.la_child_id_pseudo', upn='census.upn_pseudo') }}
-        union all
-        select links.person_id, gp.date_of_birth, gp.sex, 3
-        from {{ ref('stg_icb__gp_registered_population') }} as gp
-        inner join links on links.identifier = {{ person_identifier(nhs_number='gp.nhs_number_pseudo') }}
-        union all
-        select links.person_id, early_years.date_of_birth, early_years.sex, 4
-        from {{ ref('stg_council__early_years_entitlements') }} as early_years
-        inner join links
-            on links.identifier = {{ person_identifier(la_child_id='early_years.la_child_id_pseudo', child_id='early_years.child_id_pseudo') }}
-        union all
-        select links.person_id, post16.date_of_birth, null, 5
-        from {{ ref('stg_council__post16_activity') }} as post16
-        inner join links
-            on links.identifier = {{ person_identifier(la_child_id='post16.la_child_id_pseudo', upn='post16.upn_pseudo') }}
-        union all
-        select links.person_id, slt.date_of_birth, null, 6
-        from {{ ref('stg_mpft__slt_referrals') }} as slt
-        inner join links on links.identifier = {{ person_identifier(nhs_number='slt.nhs_number_pseudo') }}
-    ) as sources
-    where date_of_birth is not null
+    from {{ ref('int_person_records') }}
+    where source_rank is not null and date_of_birth is not null
 ),
 
 people as (
@@ -109,19 +82,7 @@ people as (
 
 -- which partners' records the person was built from
 partner_records as (
-    select person_id, 'council' as partner from links where identifier_type <> 'nhs_number'
-    union all
-    select links.person_id, health.partner
-    from (
-        select 'icb' as partner, nhs_number_pseudo from {{ ref('stg_icb__gp_registered_population') }}
-        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__slt_referrals') }}
-        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__camhs_referrals') }}
-        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
-        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__epr_send_markers') }}
-        union all select 'nscht', nhs_number_pseudo from {{ ref('stg_nscht__camhs_referrals') }}
-        union all select 'nscht', nhs_number_pseudo from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
-    ) as health
-    inner join links on links.identifier = {{ person_identifier(nhs_number='health.nhs_number_pseudo') }}
+    select distinct person_id, partner from {{ ref('int_person_records') }}
 ),
 
 partners as (
