@@ -1,7 +1,8 @@
 -- One row per person: residence LSOA and district from the first source (by int_person_records'
 -- source_rank: EHC caseload, school census, GP registration, early years) that has a known LSOA,
--- the latest record within a source, and whether the person counts as a county resident: residence in one of the eight districts, or
--- no known residence but a council record (the council serves county residents).
+-- the latest record within a source, and whether the person counts as a county resident:
+-- residence in one of the eight districts, or no known residence but a council record (the
+-- council serves county residents).
 with links as (
     select person_id, has_council_record from {{ ref('int_person_links') }}
 ),
