@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from connectors.contracts import Contract
+from connectors.current_files import current_files
 from connectors.drop import Delivery
 from connectors.pseudonymise import pseudonym_macro
 from connectors.readers import FileRejected, Source, read_csv, read_database, read_xlsx
@@ -225,13 +226,10 @@ def _land_rows(con, contract: Contract, delivery: Delivery, source: Source) -> L
 
 
 def _lookup_sql(con, contract: Contract) -> str | None:
-    """The LSOA codes of the newest accepted lookup, as a temp table; None if none landed."""
+    """The LSOA codes of the current lookup (no reporting date), as a temp table; None if none landed."""
     if not contract.has_lsoa:
         return None
-    current = con.execute(
-        "select file_id from landing.files where partner = 'icb' and extract = 'lsoa_lookup' "
-        "and status = 'accepted' order by as_at desc, file_id desc limit 1"
-    ).fetchone()
+    current = current_files(con).get(("icb", "lsoa_lookup"))
     if current is None:
         return None
     con.execute("create or replace temp table current_lsoa as select distinct lsoa_code "

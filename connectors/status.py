@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from connectors.contracts import Contract, all_contracts, contract_for
+from connectors.current_files import current_files
 from connectors.delivery_quality import quality_problems
 
 STATUS_FILE = "status.json"
@@ -51,12 +52,8 @@ def _newest_receipt(con, contract: Contract):
 
 
 def current_file(con, contract: Contract, reporting_date: date | None = None):
-    """(file_id, as_at) of the newest accepted delivery with as-at on or before the date."""
-    return con.execute(
-        "select file_id, as_at from landing.files where partner = ? and extract = ? "
-        "and status = 'accepted' and as_at <= coalesce(?, as_at) order by as_at desc, file_id desc limit 1",
-        [contract.partner, contract.extract, reporting_date],
-    ).fetchone()
+    """(file_id, as_at) of the extract's current file for the date (connectors.current_files), or None."""
+    return current_files(con, reporting_date).get((contract.partner, contract.extract))
 
 
 def delivery_problems(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[str]:
@@ -94,12 +91,9 @@ def extract_status(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict:
 
 def current_deliveries(con: duckdb.DuckDBPyConnection, on: date | None = None) -> list[dict]:
     """Partner, extract and as-at date of every extract's current delivery (on or before ``on``)."""
-    out = []
-    for contract in all_contracts():
-        current = current_file(con, contract, on)
-        if current is not None:
-            out.append({"partner": contract.partner, "extract": contract.extract, "as_at": current[1].isoformat()})
-    return out
+    current = current_files(con, on)
+    return [{"partner": c.partner, "extract": c.extract, "as_at": current[c.partner, c.extract][1].isoformat()}
+            for c in all_contracts() if (c.partner, c.extract) in current]
 
 
 def stale_among(deliveries: list[dict], on: date) -> list[dict]:

@@ -42,6 +42,8 @@
   model is empty.
 -#}
 {% macro dfe_release_figures(extract, period_type) -%}
+{#- outside the condition below, so that dbt sees the dependency when it parses -#}
+{%- do ref('stg_landing__current_files') -%}
 {%- set source_relation = source('clean', 'dfe__' ~ extract) -%}
 {%- set landed = execute and adapter.get_relation(database=source_relation.database,
                                                    schema=source_relation.schema,

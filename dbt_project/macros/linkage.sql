@@ -64,3 +64,10 @@
     from pairs
     group by left_id
 {%- endmacro %}
+
+{#- Join a staging record (alias record_alias, of int_person_records' source) to its person
+    (int_person_records, alias person): person.person_id, person.age, ... ; join 'inner' or 'left'. -#}
+{% macro record_person(source, record_alias, join='inner') -%}
+    {{ join }} join {{ ref('int_person_records') }} as person
+        on person.source = '{{ source }}' and person.record_number = {{ record_alias }}._row_number
+{%- endmacro %}

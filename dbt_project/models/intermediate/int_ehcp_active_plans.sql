@@ -2,16 +2,15 @@
 -- or before it, not ended by it); the latest-starting plan if the caseload holds several.
 with active_plans as (
     select
-        links.person_id,
+        person.person_id,
         caseload.*,
         {{ age_in_years('caseload.date_of_birth') }} as age,
         row_number() over (
-            partition by links.person_id
+            partition by person.person_id
             order by caseload.ehcp_start_date desc, caseload.primary_need
         ) as plan_order
     from {{ ref('stg_council__ehcp_caseload') }} as caseload
-    inner join {{ ref('int_person_links') }} as links
-        on links.identifier = {{ person_identifier(la_child_id='caseload.la_child_id_pseudo') }}
+    {{ record_person('ehcp_caseload', 'caseload') }}
     where caseload.ehcp_status = 'ACTIVE'
       and caseload.ehcp_start_date <= {{ reporting_date() }}
       and (caseload.ehcp_end_date is null or caseload.ehcp_end_date > {{ reporting_date() }})

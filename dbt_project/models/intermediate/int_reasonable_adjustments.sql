@@ -3,10 +3,12 @@
 -- across MPFT and NSCHT decides (latest review, else recording date); entered-in-error records
 -- are ignored.
 with flag_records as (
-    select flag_id, provider, nhs_number_pseudo, flag_status, recorded_date, last_reviewed_date, impairments, adjustments
+    select 'mpft_reasonable_adjustment_flags' as person_source, _row_number,
+           flag_id, provider, flag_status, recorded_date, last_reviewed_date, impairments, adjustments
     from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
     union all
-    select flag_id, provider, nhs_number_pseudo, flag_status, recorded_date, last_reviewed_date, impairments, adjustments
+    select 'nscht_reasonable_adjustment_flags', _row_number,
+           flag_id, provider, flag_status, recorded_date, last_reviewed_date, impairments, adjustments
     from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
 ),
 
@@ -23,10 +25,11 @@ latest as (
 ),
 
 active_flags as (
-    select links.person_id, latest.impairments, latest.adjustments
+    select person.person_id, latest.impairments, latest.adjustments
     from latest
-    inner join {{ ref('int_person_links') }} as links
-        on links.identifier = {{ person_identifier(nhs_number='latest.nhs_number_pseudo') }}
+    -- record_person's join, the source taken from the record (two trusts' flags)
+    inner join {{ ref('int_person_records') }} as person
+        on person.source = latest.person_source and person.record_number = latest._row_number
     where latest.recency = 1
       and latest.flag_status = 'active'
 ),

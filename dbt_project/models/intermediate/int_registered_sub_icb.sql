@@ -2,12 +2,11 @@
 -- gp_practices), with the registration's own residence LSOA. No date of birth: it stays in clean and
 -- staging (docs/architecture.md).
 select
-    links.person_id,
+    person.person_id,
     gp.nhs_number_pseudo,
     gp.practice_code,
     practices.sub_icb_code,
     gp.lsoa_code
 from {{ ref('stg_icb__gp_registered_population') }} as gp
 left join {{ ref('stg_icb__gp_practices') }} as practices on practices.practice_code = gp.practice_code
-left join {{ ref('int_person_links') }} as links
-    on links.identifier = {{ person_identifier(nhs_number='gp.nhs_number_pseudo') }}
+{{ record_person('gp_registration', 'gp', 'left') }}

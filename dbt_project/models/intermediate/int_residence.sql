@@ -1,30 +1,17 @@
--- One row per person: residence LSOA and district from the first source that has a known LSOA
--- (EHC caseload, school census, GP registration, early years; the latest record within a source),
--- and whether the person counts as a county resident: residence in one of the eight districts, or
--- no known residence but a council record (the council serves county residents).
+-- One row per person: residence LSOA and district from the first source (by int_person_records'
+-- source_rank: EHC caseload, school census, GP registration, early years) that has a known LSOA,
+-- the latest record within a source, and whether the person counts as a county resident:
+-- residence in one of the eight districts, or no known residence but a council record (the
+-- council serves county residents).
 with links as (
-    select identifier, person_id, has_council_record from {{ ref('int_person_links') }}
+    select person_id, has_council_record from {{ ref('int_person_links') }}
 ),
 
+-- the sources that record residence are the ranked ones with an LSOA (int_person_records)
 candidates as (
-    select links.person_id, caseload.lsoa_code, 1 as source_rank, 'ehcp_caseload' as residence_source,
-           caseload.ehcp_start_date as observed_on
-    from {{ ref('stg_council__ehcp_caseload') }} as caseload
-    inner join links on links.identifier = {{ person_identifier(la_child_id='caseload.la_child_id_pseudo') }}
-    union all
-    select links.person_id, census.lsoa_code, 2, 'school_census', census.census_date
-    from {{ ref('stg_council__school_census') }} as census
-    inner join links
-        on links.identifier = {{ person_identifier(la_child_id='census.la_child_id_pseudo', upn='census.upn_pseudo') }}
-    union all
-    select links.person_id, gp.lsoa_code, 3, 'gp_registration', gp.registration_date
-    from {{ ref('stg_icb__gp_registered_population') }} as gp
-    inner join links on links.identifier = {{ person_identifier(nhs_number='gp.nhs_number_pseudo') }}
-    union all
-    select links.person_id, early_years.lsoa_code, 4, 'early_years', early_years.term_start_date
-    from {{ ref('stg_council__early_years_entitlements') }} as early_years
-    inner join links
-        on links.identifier = {{ person_identifier(la_child_id='early_years.la_child_id_pseudo', child_id='early_years.child_id_pseudo') }}
+    select person_id, lsoa_code, source_rank, source as residence_source, observed_on
+    from {{ ref('int_person_records') }}
+    where source_rank is not null and lsoa_code is not null
 ),
 
 ranked as (

@@ -26,7 +26,7 @@ plans_on_census_day as (
     select
         januaries.census_date,
         caseload.la_child_id_pseudo,
-        links.person_id,
+        person.person_id,
         residence.is_county_resident
     from januaries
     inner join {{ ref('stg_council__ehcp_caseload') }} as caseload
@@ -34,9 +34,8 @@ plans_on_census_day as (
        and (caseload.ehcp_end_date is null or caseload.ehcp_end_date > januaries.census_date)
        and (caseload.ehcp_status = 'ACTIVE' or caseload.ehcp_end_date is not null)
        and {{ age_on('caseload.date_of_birth', 'januaries.census_date') }} between 0 and 25
-    inner join {{ ref('int_person_links') }} as links
-        on links.identifier = {{ person_identifier(la_child_id='caseload.la_child_id_pseudo') }}
-    left join {{ ref('int_residence') }} as residence on residence.person_id = links.person_id
+    {{ record_person('ehcp_caseload', 'caseload') }}
+    left join {{ ref('int_residence') }} as residence on residence.person_id = person.person_id
 ),
 
 warehouse as (

@@ -1,45 +1,38 @@
 -- The SEND cohort: one row per county resident aged 0-25 at the reporting date with any SEND
 -- indicator, at their highest status EHCP > SEN_SUPPORT > EAPDR > EARLY_YEARS_MARKER >
 -- HEALTH_IDENTIFIED. No NHS number, UPN, postcode or date of birth: person_id is a hash.
-with links as (
-    select identifier, identifier_type, person_id from {{ ref('int_person_links') }}
-),
-
-indicators as (
+with indicators as (
     select person_id, 1 as status_rank from {{ ref('int_ehcp_active_plans') }}
     union all
-    select links.person_id, 2
+    select person.person_id, 2
     from {{ ref('stg_council__school_census') }} as census
-    inner join links
-        on links.identifier = {{ person_identifier(la_child_id='census.la_child_id_pseudo', upn='census.upn_pseudo') }}
+    {{ record_person('school_census', 'census') }}
     where census.sen_provision = 'K'
     union all
-    select links.person_id, 3
+    select person.person_id, 3
     from {{ ref('stg_council__eapdr_requests') }} as eapdr
-    inner join links
-        on links.identifier = {{ person_identifier(la_child_id='eapdr.la_child_id_pseudo', upn='eapdr.upn_pseudo') }}
+    {{ record_person('eapdr_requests', 'eapdr') }}
     where eapdr.request_status = 'OPEN' and eapdr.request_date <= {{ reporting_date() }}
     union all
-    select links.person_id, 4
+    select person.person_id, 4
     from {{ ref('stg_council__early_years_entitlements') }} as early_years
-    inner join links
-        on links.identifier = {{ person_identifier(la_child_id='early_years.la_child_id_pseudo', child_id='early_years.child_id_pseudo') }}
+    {{ record_person('early_years', 'early_years') }}
     where early_years.is_latest_term and early_years.has_send_marker
     union all
-    select links.person_id, 5
+    select person.person_id, 5
     from {{ ref('stg_icb__gp_registered_population') }} as gp
-    inner join links on links.identifier = {{ person_identifier(nhs_number='gp.nhs_number_pseudo') }}
+    {{ record_person('gp_registration', 'gp') }}
     where gp.on_learning_disability_register or gp.has_autism_diagnosis
     union all
-    select links.person_id, 5
+    select person.person_id, 5
     from {{ ref('stg_mpft__slt_referrals') }} as slt
-    inner join links on links.identifier = {{ person_identifier(nhs_number='slt.nhs_number_pseudo') }}
+    {{ record_person('mpft_slt_referrals', 'slt') }}
     where slt.referral_date <= {{ reporting_date() }}
       and (slt.discharge_date is null or slt.discharge_date > {{ reporting_date() }})
     union all
-    select links.person_id, 5
+    select person.person_id, 5
     from {{ ref('stg_mpft__epr_send_markers') }} as markers
-    inner join links on links.identifier = {{ person_identifier(nhs_number='markers.nhs_number_pseudo') }}
+    {{ record_person('mpft_epr_send_markers', 'markers') }}
     where markers.marker_date <= {{ reporting_date() }}
 ),
 
@@ -56,51 +49,24 @@ statuses as (
     group by person_id
 ),
 
--- date of birth and sex from the first source that has them
+-- age (from the date of birth) and sex from the first ranked source that has a date of birth
 demographics as (
     select
         person_id,
-        date_of_birth,
+        age,
         sex,
         row_number() over (partition by person_id order by source_rank) as dob_preference,
         row_number() over (
             partition by person_id order by case when sex is null then 1 else 0 end, source_rank
         ) as sex_preference
-    from (
-        select links.person_id, caseload.date_of_birth, caseload.sex, 1 as source_rank
-        from {{ ref('stg_council__ehcp_caseload') }} as caseload
-        inner join links on links.identifier = {{ person_identifier(la_child_id='caseload.la_child_id_pseudo') }}
-        union all
-        select links.person_id, census.date_of_birth, census.sex, 2
-        from {{ ref('stg_council__school_census') }} as census
-        inner join links
-            on links.identifier = {{ person_identifier(la_child_id='census.la_child_id_pseudo', upn='census.upn_pseudo') }}
-        union all
-        select links.person_id, gp.date_of_birth, gp.sex, 3
-        from {{ ref('stg_icb__gp_registered_population') }} as gp
-        inner join links on links.identifier = {{ person_identifier(nhs_number='gp.nhs_number_pseudo') }}
-        union all
-        select links.person_id, early_years.date_of_birth, early_years.sex, 4
-        from {{ ref('stg_council__early_years_entitlements') }} as early_years
-        inner join links
-            on links.identifier = {{ person_identifier(la_child_id='early_years.la_child_id_pseudo', child_id='early_years.child_id_pseudo') }}
-        union all
-        select links.person_id, post16.date_of_birth, null, 5
-        from {{ ref('stg_council__post16_activity') }} as post16
-        inner join links
-            on links.identifier = {{ person_identifier(la_child_id='post16.la_child_id_pseudo', upn='post16.upn_pseudo') }}
-        union all
-        select links.person_id, slt.date_of_birth, null, 6
-        from {{ ref('stg_mpft__slt_referrals') }} as slt
-        inner join links on links.identifier = {{ person_identifier(nhs_number='slt.nhs_number_pseudo') }}
-    ) as sources
-    where date_of_birth is not null
+    from {{ ref('int_person_records') }}
+    where source_rank is not null and age is not null
 ),
 
 people as (
     select
         statuses.*,
-        {{ age_in_years('dob.date_of_birth') }} as age,
+        dob.age,
         sex_source.sex
     from statuses
     left join demographics as dob on dob.person_id = statuses.person_id and dob.dob_preference = 1
@@ -109,19 +75,7 @@ people as (
 
 -- which partners' records the person was built from
 partner_records as (
-    select person_id, 'council' as partner from links where identifier_type <> 'nhs_number'
-    union all
-    select links.person_id, health.partner
-    from (
-        select 'icb' as partner, nhs_number_pseudo from {{ ref('stg_icb__gp_registered_population') }}
-        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__slt_referrals') }}
-        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__camhs_referrals') }}
-        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
-        union all select 'mpft', nhs_number_pseudo from {{ ref('stg_mpft__epr_send_markers') }}
-        union all select 'nscht', nhs_number_pseudo from {{ ref('stg_nscht__camhs_referrals') }}
-        union all select 'nscht', nhs_number_pseudo from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
-    ) as health
-    inner join links on links.identifier = {{ person_identifier(nhs_number='health.nhs_number_pseudo') }}
+    select distinct person_id, partner from {{ ref('int_person_records') }}
 ),
 
 partners as (

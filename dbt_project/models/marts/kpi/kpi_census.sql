@@ -14,9 +14,8 @@ with pupils as (
         census.sen_provision,
         case when census.is_fsm_eligible then 'Y' when not census.is_fsm_eligible then 'N' end as fsm
     from {{ ref('stg_council__school_census') }} as census
-    left join {{ ref('int_person_links') }} as links
-        on links.identifier = {{ person_identifier(la_child_id='census.la_child_id_pseudo', upn='census.upn_pseudo') }}
-    left join {{ ref('int_residence') }} as residence on residence.person_id = links.person_id
+    {{ record_person('school_census', 'census', 'left') }}
+    left join {{ ref('int_residence') }} as residence on residence.person_id = person.person_id
 ),
 
 sen_support_pupils as (

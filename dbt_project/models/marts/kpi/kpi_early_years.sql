@@ -10,9 +10,8 @@ with funded_children as (
         claims.entitlement as service_line,
         claims.has_send_marker
     from {{ ref('stg_council__early_years_entitlements') }} as claims
-    inner join {{ ref('int_person_links') }} as links
-        on links.identifier = {{ person_identifier(la_child_id='claims.la_child_id_pseudo', child_id='claims.child_id_pseudo') }}
-    inner join {{ ref('int_residence') }} as residence on residence.person_id = links.person_id
+    {{ record_person('early_years', 'claims') }}
+    inner join {{ ref('int_residence') }} as residence on residence.person_id = person.person_id
     where claims.is_latest_term
       and residence.is_county_resident
 )

@@ -30,9 +30,8 @@ registered_residents as (
         gp.sex,
         {{ age_band(age_in_years('gp.date_of_birth')) }} as age_band
     from {{ ref('stg_icb__gp_registered_population') }} as gp
-    inner join {{ ref('int_person_links') }} as links
-        on links.identifier = {{ person_identifier(nhs_number='gp.nhs_number_pseudo') }}
-    inner join {{ ref('int_residence') }} as residence on residence.person_id = links.person_id
+    {{ record_person('gp_registration', 'gp') }}
+    inner join {{ ref('int_residence') }} as residence on residence.person_id = person.person_id
     where residence.is_county_resident
       and {{ age_in_years('gp.date_of_birth') }} between 0 and 25
 ),

@@ -9,9 +9,8 @@ with ld_register as (
         residence.residence_lad_code as district_code,
         gp.annual_health_check_date
     from {{ ref('stg_icb__gp_registered_population') }} as gp
-    inner join {{ ref('int_person_links') }} as links
-        on links.identifier = {{ person_identifier(nhs_number='gp.nhs_number_pseudo') }}
-    inner join {{ ref('int_residence') }} as residence on residence.person_id = links.person_id
+    {{ record_person('gp_registration', 'gp') }}
+    inner join {{ ref('int_residence') }} as residence on residence.person_id = person.person_id
     where gp.on_learning_disability_register
       and residence.is_county_resident
       and {{ age_in_years('gp.date_of_birth') }} between 14 and 25

@@ -13,9 +13,8 @@ with young_people as (
         post16.activity,
         {{ age_in_years('post16.date_of_birth') }} as age
     from {{ ref('stg_council__post16_activity') }} as post16
-    inner join {{ ref('int_person_links') }} as links
-        on links.identifier = {{ person_identifier(la_child_id='post16.la_child_id_pseudo', upn='post16.upn_pseudo') }}
-    inner join {{ ref('int_residence') }} as residence on residence.person_id = links.person_id
+    {{ record_person('post16_activity', 'post16') }}
+    inner join {{ ref('int_residence') }} as residence on residence.person_id = person.person_id
     where post16.is_latest_month
       and residence.is_county_resident
 ),

@@ -12,5 +12,6 @@ select
     support_type,
     status as request_status,
     outcome,
+    _row_number,
     _source_extract
 from requests

@@ -24,6 +24,7 @@ decoded as (
         hours_taken,
         postcode_pseudo,
         lsoa_code,
+        _row_number,
         _source_extract
     from claims
 )

@@ -16,5 +16,6 @@ select
     {{ yes_no('exception_applies') }} as exception_applies,
     {{ yes_no('mediation') }} as went_to_mediation,
     {{ yes_no('tribunal_appeal') }} as went_to_tribunal,
+    _row_number,
     _source_extract
 from requests

@@ -22,5 +22,6 @@ select
     placement_type,
     placement_urn,
     social_care_status,
+    _row_number,
     _source_extract
 from caseload

@@ -12,6 +12,7 @@ decoded as (
         activity,
         activity_month,
         cast(activity_month || '-01' as date) as activity_month_start,
+        _row_number,
         _source_extract
     from activity
 )

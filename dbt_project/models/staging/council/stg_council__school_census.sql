@@ -25,5 +25,6 @@ select
     sessions_missed,
     suspensions,
     {{ yes_no('permanent_exclusion') }} as is_permanently_excluded,
+    _row_number,
     _source_extract
 from census

@@ -14,5 +14,6 @@ select
     {{ yes_no('learning_disability_register') }} as on_learning_disability_register,
     {{ yes_no('autism_diagnosis') }} as has_autism_diagnosis,
     annual_health_check_date,
+    _row_number,
     _source_extract
 from registrations

@@ -8,5 +8,6 @@ select
     'MPFT' as provider,
     marker_date,
     marker_source,
+    _row_number,
     _source_extract
 from markers

@@ -12,5 +12,6 @@ select
     last_reviewed_date,
     impairments,
     adjustments,
+    _row_number,
     _source_extract
 from flags

@@ -13,5 +13,6 @@ select
     sub_icb_code,
     first_assessment_date,
     discharge_date,
+    _row_number,
     _source_extract
 from referrals

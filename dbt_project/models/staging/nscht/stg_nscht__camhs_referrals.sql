@@ -15,5 +15,6 @@ select
     second_contact_date,
     treatment_start_date,
     closed_date,
+    _row_number,
     _source_extract
 from referrals
