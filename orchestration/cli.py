@@ -106,19 +106,20 @@ def _run_refresh(args: argparse.Namespace, home: Path, started: float) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
-    from orchestration.refresh_outcome import refresh_outcome
+    from orchestration.run_tags import CLI, launch_tags, report_tags, tag_outcome
 
     instance = dg.DagsterInstance.from_config(str(REPO_ROOT))
     warehouse = {"config": {"home": str(home), "reporting_date": args.reporting_date}}
     # Dagster's own log (with its tracebacks) only when asked for; the outcome is summarised below.
     loggers = {"console": {"config": {"log_level": "INFO" if args.verbose else "CRITICAL"}}}
     refresh = defs.get_job_def("refresh").execute_in_process(
-        instance=instance, raise_on_error=False,
+        instance=instance, raise_on_error=False, tags=launch_tags(CLI, args.reporting_date),
         run_config={"resources": {"warehouse": warehouse}, "loggers": loggers},
     )
-    outcome = refresh_outcome(instance, refresh.run_id)
+    outcome = tag_outcome(instance, refresh.run_id)
     defs.get_job_def("data_quality_report").execute_in_process(
         instance=instance, raise_on_error=False,
+        tags={**launch_tags(CLI), **report_tags(instance, refresh.run_id)},
         run_config={"resources": {"warehouse": warehouse}, "loggers": loggers,
                     "ops": {"quality_report": {"config": {"refresh_run_id": refresh.run_id}}}},
     )

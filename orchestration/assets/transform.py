@@ -12,6 +12,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import Warehouse
+from orchestration.run_tags import tag_reporting_date
 from publication.dbt_manifest import DBT_PROJECT_DIR, manifest, manifest_is_stale, parse_project
 
 # dbt is installed beside this interpreter (the project's .venv): dagster-dbt looks it up on PATH,
@@ -46,8 +47,10 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseDbtTranslator())
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """``dbt build`` for the reporting date: models and their tests, in dependency order."""
+    reporting_date = warehouse.resolved_reporting_date()
+    tag_reporting_date(context, reporting_date)
     variables = {
-        "reporting_date": warehouse.resolved_reporting_date().isoformat(),
+        "reporting_date": reporting_date.isoformat(),
         "refreshed_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
     }
     os.environ["SEND_WAREHOUSE_DUCKDB"] = str(warehouse.duckdb_path)
