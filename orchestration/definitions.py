@@ -6,6 +6,11 @@ import os
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from orchestration.environment import analytics_off, default_to_demo
+
+analytics_off()
+default_to_demo()  # a fresh clone's `dagster dev` (no variable set) runs on the demo home and drop
+
 from orchestration.assets.landing import landing_assets, landing_gate
 from orchestration.assets.postgres import postgres_marts
 from orchestration.assets.publication import publication

@@ -62,14 +62,16 @@ def _fake_refresh(publishes: bool) -> dg.Definitions:
 @pytest.mark.parametrize("publishes", [True, False])
 def test_a_cli_refresh_is_tagged_with_its_trigger_reporting_date_and_outcome(tmp_path, monkeypatch, publishes):
     monkeypatch.setattr(orchestration.definitions, "defs", _fake_refresh(publishes))
-    for name in ("SEND_WAREHOUSE_HOME", "SEND_WAREHOUSE_DROP", "SEND_WAREHOUSE_DAGSTER_STORAGE",
-                 "SEND_WAREHOUSE_DAGSTER_LOGS", "SEND_WAREHOUSE_DUCKDB", "SEND_WAREHOUSE_POSTGRES_URL"):
+    for name in ("SEND_WAREHOUSE_HOME", "SEND_WAREHOUSE_DROP", "SEND_WAREHOUSE_DAGSTER_STORAGE", "DAGSTER_HOME",
+                 "SEND_WAREHOUSE_DAGSTER_LOGS", "SEND_WAREHOUSE_DUCKDB", "SEND_WAREHOUSE_POSTGRES_URL",
+                 "SEND_WAREHOUSE_PSEUDO_KEY", "SEND_WAREHOUSE_DEMO"):  # restored after the test
         monkeypatch.delenv(name, raising=False)
     (tmp_path / "drop").mkdir()
     home = tmp_path / "home"
     code = cli.main(["refresh", "--demo", "--drop", str(tmp_path / "drop"), "--home", str(home)])
     assert code == (0 if publishes else cli.EXIT_HELD_BACK)
-    with dg.DagsterInstance.from_config(str(cli.REPO_ROOT)) as instance:
+    assert (home / "dagster" / "dagster.yaml").is_file()  # DAGSTER_HOME is under the warehouse home
+    with dg.DagsterInstance.from_config(str(home / "dagster")) as instance:
         runs = {run.job_name: run for run in instance.get_runs()}
     refresh, report = runs["refresh"].tags, runs["data_quality_report"].tags
     assert (refresh[TRIGGER_TAG], refresh[REPORTING_DATE_TAG]) == ("cli", "2025-07-31")
