@@ -4,10 +4,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from datetime import date
 from pathlib import Path
+
+from orchestration.environment import analytics_off
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXIT_HELD_BACK = 1
@@ -30,10 +33,16 @@ def _environment(home: Path, drop: Path | None) -> None:
     os.environ["SEND_WAREHOUSE_DAGSTER_STORAGE"] = str(home / "dagster")
     os.environ["SEND_WAREHOUSE_DAGSTER_LOGS"] = str(home / "dagster" / "logs")
     os.environ["SEND_WAREHOUSE_DUCKDB"] = str(home / "warehouse.duckdb")
-    # These machines are offline and the data sensitive: no usage analytics anywhere.
-    os.environ["GX_ANALYTICS_ENABLED"] = "false"
-    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    os.environ["DAGSTER_DISABLE_TELEMETRY"] = "true"
+    analytics_off()
+
+
+def _dagster_home(home: Path) -> Path:
+    """``HOME/dagster`` as DAGSTER_HOME, with the repository's ``dagster.yaml``: whatever Dagster writes
+    (run history, the UI's first-run marker ``.nux/``) goes under the warehouse home."""
+    dagster_home = home / "dagster"
+    shutil.copyfile(REPO_ROOT / "dagster.yaml", dagster_home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    return dagster_home
 
 
 def _prepare(args: argparse.Namespace) -> tuple[Path, Path] | None:
@@ -60,9 +69,10 @@ def _prepare(args: argparse.Namespace) -> tuple[Path, Path] | None:
 
 
 def _ui(args: argparse.Namespace) -> int:
-    if _prepare(args) is None:
+    prepared = _prepare(args)
+    if prepared is None:
         return EXIT_USAGE
-    os.environ["DAGSTER_HOME"] = str(REPO_ROOT)
+    os.chdir(_dagster_home(prepared[0]))  # dagster dev reads dagster.yaml (and .env) from its folder
     dagster = Path(sys.executable).with_name("dagster")
     os.execv(dagster, [str(dagster), "dev", "-m", "orchestration.definitions",
                        "-h", "127.0.0.1", "-p", str(args.port)])
@@ -106,19 +116,20 @@ def _run_refresh(args: argparse.Namespace, home: Path, started: float) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
-    from orchestration.refresh_outcome import refresh_outcome
+    from orchestration.run_tags import CLI, launch_tags, report_tags, tag_outcome
 
-    instance = dg.DagsterInstance.from_config(str(REPO_ROOT))
+    instance = dg.DagsterInstance.from_config(str(_dagster_home(home)))
     warehouse = {"config": {"home": str(home), "reporting_date": args.reporting_date}}
     # Dagster's own log (with its tracebacks) only when asked for; the outcome is summarised below.
     loggers = {"console": {"config": {"log_level": "INFO" if args.verbose else "CRITICAL"}}}
     refresh = defs.get_job_def("refresh").execute_in_process(
-        instance=instance, raise_on_error=False,
+        instance=instance, raise_on_error=False, tags=launch_tags(CLI, args.reporting_date),
         run_config={"resources": {"warehouse": warehouse}, "loggers": loggers},
     )
-    outcome = refresh_outcome(instance, refresh.run_id)
+    outcome = tag_outcome(instance, refresh.run_id)
     defs.get_job_def("data_quality_report").execute_in_process(
         instance=instance, raise_on_error=False,
+        tags={**launch_tags(CLI), **report_tags(instance, refresh.run_id)},
         run_config={"resources": {"warehouse": warehouse}, "loggers": loggers,
                     "ops": {"quality_report": {"config": {"refresh_run_id": refresh.run_id}}}},
     )

@@ -6,11 +6,18 @@ import os
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from orchestration.environment import analytics_off, default_to_demo
+
+analytics_off()
+default_to_demo()  # a fresh clone's `dagster dev` (no variable set) runs on the demo home and drop
+
 from orchestration.assets.landing import landing_assets, landing_gate
 from orchestration.assets.postgres import postgres_marts
 from orchestration.assets.publication import publication
 from orchestration.assets.report import quality_report
-from orchestration.assets.transform import DBT_PROJECT_DIR, dbt_project, warehouse_dbt_models
+from orchestration.assets.transform import (
+    DBT_PROJECT_DIR, dbt_project, unmaterialised_sources, warehouse_dbt_models,
+)
 from orchestration.checks import quality_checks
 from orchestration.drop_sensor import partner_drop_sensor
 from orchestration.jobs import (
@@ -21,7 +28,8 @@ from connectors.pseudonymise import DEMO_ENV, KEY_ENV
 from orchestration.resources import DropFolder, PostgresTarget, Pseudonymiser, Warehouse
 
 defs = dg.Definitions(
-    assets=[*landing_assets, landing_gate, warehouse_dbt_models, publication, postgres_marts, quality_report],
+    assets=[*landing_assets, landing_gate, warehouse_dbt_models, publication, postgres_marts, quality_report,
+            *unmaterialised_sources({asset.key for asset in landing_assets})],
     asset_checks=quality_checks,
     jobs=[refresh_job, report_job, postgres_job],
     schedules=[monthly_refresh],

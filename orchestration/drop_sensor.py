@@ -25,6 +25,7 @@ from connectors.drop import deliveries_for, unrecognised_files
 from orchestration.assets.landing import clean_key
 from orchestration.jobs import REFRESH_SELECTION, refresh_job
 from orchestration.resources import DropFolder
+from orchestration.run_tags import DROP_SENSOR, launch_tags
 
 SETTLE_SECONDS = 60
 GATE_KEY = dg.AssetKey("landing_gate")
@@ -97,7 +98,7 @@ def partner_drop_sensor(context: dg.SensorEvaluationContext, drop: DropFolder):
             asset_selection=assets,
             asset_check_keys=sorted(dg.AssetSelection.assets(*assets).resolve_checks(graph),
                                     key=lambda k: k.to_user_string()),
-            tags={"send_warehouse/trigger": "drop", "send_warehouse/partner": partner},
+            tags={**launch_tags(DROP_SENSOR), "send_warehouse/partner": partner},
         ))
         context.log.info(f"{partner}: {len(states)} new or changed file(s): {', '.join(sorted(states))}")
     return requests

@@ -4,6 +4,7 @@ import dagster as dg
 
 from orchestration.assets.postgres import postgres_marts
 from orchestration.assets.report import REFRESH_JOB, quality_report
+from orchestration.run_tags import SCHEDULE, launch_tags, report_tags, tag_outcome
 from publication.postgres import URL_ENV, configured_url
 
 # The refresh writes the DuckDB warehouse and publishes; the report and PostgreSQL follow it.
@@ -26,16 +27,18 @@ postgres_job = dg.define_asset_job(
 
 monthly_refresh = dg.ScheduleDefinition(
     job=refresh_job, cron_schedule="0 6 5 * *", execution_timezone="Europe/London",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
+    default_status=dg.DefaultScheduleStatus.RUNNING, tags=launch_tags(SCHEDULE),
     description="Monthly full refresh, on the 5th at 06:00 once partners' month-end extracts are in.",
 )
 
 
 def _report_request(context: dg.RunStatusSensorContext) -> dg.RunRequest:
+    """Tags the ended refresh with its outcome, and requests its report."""
     run = context.dagster_run
+    tag_outcome(context.instance, run.run_id)
     warehouse = run.run_config.get("resources", {}).get("warehouse", {})
     return dg.RunRequest(
-        run_key=run.run_id,
+        run_key=run.run_id, tags=report_tags(context.instance, run.run_id),
         run_config={"ops": {"quality_report": {"config": {"refresh_run_id": run.run_id}}},
                     **({"resources": {"warehouse": warehouse}} if warehouse else {})},
     )
@@ -44,14 +47,14 @@ def _report_request(context: dg.RunStatusSensorContext) -> dg.RunRequest:
 @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[refresh_job],
                       request_job=report_job, default_status=dg.DefaultSensorStatus.RUNNING)
 def report_after_published_refresh(context: dg.RunStatusSensorContext):
-    """A refresh finished: report on it."""
+    """A refresh finished: tag its outcome and report on it."""
     return _report_request(context)
 
 
 @dg.run_status_sensor(run_status=dg.DagsterRunStatus.FAILURE, monitored_jobs=[refresh_job],
                       request_job=report_job, default_status=dg.DefaultSensorStatus.RUNNING)
 def report_after_failed_refresh(context: dg.RunStatusSensorContext):
-    """A refresh failed or was held back: report why."""
+    """A refresh failed or was held back: tag why and report it."""
     return _report_request(context)
 
 

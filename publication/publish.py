@@ -30,6 +30,7 @@ import pandas as pd
 
 from publication.benchmarks import public_kpi_benchmarks, public_reconciliation
 from publication.data_dictionary import DICTIONARY_COLUMNS, dictionary_rows
+from publication.dbt_manifest import published_models
 from publication.disclosure import DisclosureSettings, disclosure_summary, public_crosswalk, public_kpi_values
 
 KPI_COLUMNS = (
@@ -38,18 +39,22 @@ KPI_COLUMNS = (
     "method", "suppressed", "status", "refreshed_at", "source_extracts",
 )
 KPI_ORDER = "kpi_id, reporting_date, geography_level, geography_code, breakdown, breakdown_value"
-MARTS = ("kpi_values", "sub_icb_district_crosswalk", "mart_send_cohort", "kpi_catalogue", "kpi_benchmarks",
-         "ehcp_reconciliation")
 MANIFEST = "publication.json"
 
 
 @dataclass(frozen=True)
-class Table:
-    """A published table: the dbt model it is read from, the query, its public-tier form (None: restricted only)."""
+class Form:
+    """What publication does with a published dbt model: its rows in their published order, and its
+    public form (neither function: restricted tier only)."""
 
-    model: str
-    query: str
-    public: Callable[[pd.DataFrame, DisclosureSettings], pd.DataFrame] | None
+    order_by: str
+    public: Callable[[pd.DataFrame, DisclosureSettings], pd.DataFrame] | None = None
+    # made from the restricted rows and the public kpi_values, so after every table made by ``public``
+    from_public_kpi_values: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame] | None = None
+    columns: str = "*"
+
+    def query(self, model: str) -> str:
+        return f"select {self.columns} from marts.{model} order by {self.order_by}"
 
 
 def _unchanged(frame: pd.DataFrame, settings: DisclosureSettings) -> pd.DataFrame:
@@ -57,20 +62,48 @@ def _unchanged(frame: pd.DataFrame, settings: DisclosureSettings) -> pd.DataFram
     return frame
 
 
-TABLES = {
-    "kpi_values": Table("kpi_values", f"select {', '.join(KPI_COLUMNS)} from marts.kpi_values order by {KPI_ORDER}",
-                        public_kpi_values),
-    "sub_icb_district_crosswalk": Table("sub_icb_district_crosswalk",
-                                        "select * from marts.sub_icb_district_crosswalk order by all", public_crosswalk),
-    "send_cohort": Table("mart_send_cohort", "select * from marts.mart_send_cohort order by person_id", None),
-    "kpi_catalogue": Table("kpi_catalogue", "select * from marts.kpi_catalogue order by kpi_id", _unchanged),
-    # Public form made from the public kpi_values in _write_tiers (publication.benchmarks.public_kpi_benchmarks).
-    "kpi_benchmarks": Table("kpi_benchmarks", "select * from marts.kpi_benchmarks "
-                            "order by kpi_id, breakdown, breakdown_value, comparator, geography_code", None),
-    "ehcp_reconciliation": Table("ehcp_reconciliation", "select * from marts.ehcp_reconciliation order by census_date",
-                                 public_reconciliation),
+# Keyed by dbt model: which models are published, as which table, in which tier, is the dbt manifest's
+# (publication.dbt_manifest); published_tables() checks the two agree. Tables are written in this order.
+FORMS = {
+    "kpi_values": Form(KPI_ORDER, public_kpi_values, columns=", ".join(KPI_COLUMNS)),
+    "sub_icb_district_crosswalk": Form("all", public_crosswalk),
+    "mart_send_cohort": Form("person_id"),
+    "kpi_catalogue": Form("kpi_id", _unchanged),
+    "kpi_benchmarks": Form("kpi_id, breakdown, breakdown_value, comparator, geography_code",
+                           from_public_kpi_values=public_kpi_benchmarks),
+    "ehcp_reconciliation": Form("census_date", public_reconciliation),
 }
 TIERS = ("restricted", "public")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A published table: the dbt model it is read from, its tier (as the manifest says) and its form."""
+
+    name: str
+    model: str
+    tier: str
+    form: Form
+
+
+class PublicationFormError(RuntimeError):
+    """The dbt manifest's published models and the forms publication knows do not match."""
+
+
+def published_tables() -> dict[str, Table]:
+    """Every published table by name, in FORMS order: each published model of the manifest with its form."""
+    models = published_models()
+    unformed, unpublished = sorted(set(models) - set(FORMS)), sorted(set(FORMS) - set(models))
+    mismatched = sorted(name for name, model in models.items() if name in FORMS and (model.tier == "public") != bool(
+        FORMS[name].public or FORMS[name].from_public_kpi_values))
+    if unformed or unpublished or mismatched:
+        raise PublicationFormError(
+            "the dbt manifest and publication.publish.FORMS disagree: "
+            + "; ".join(problem for problem in (
+                unformed and f"published without a form: {', '.join(unformed)}",
+                unpublished and f"a form but not published (access: public, meta.publication): {', '.join(unpublished)}",
+                mismatched and f"tier public needs a public form and only it: {', '.join(mismatched)}") if problem))
+    return {models[name].table: Table(models[name].table, name, models[name].tier, form) for name, form in FORMS.items()}
 
 
 class MartMissingError(RuntimeError):
@@ -80,7 +113,7 @@ class MartMissingError(RuntimeError):
 def publish(con: duckdb.DuckDBPyConnection, home: Path, *, reporting_date: date, run_id: str,
             source_extracts: list[str], settings: DisclosureSettings) -> Path:
     """Writes a new publication from the marts and points ``home/publish`` at it; returns its folder."""
-    missing = [name for name in MARTS if not _mart_exists(con, name)]
+    missing = [table.model for table in published_tables().values() if not _mart_exists(con, table.model)]
     if missing:
         raise MartMissingError(f"cannot publish: {', '.join(f'marts.{name}' for name in missing)} "
                                "not built yet (run the dbt models first)")
@@ -125,19 +158,29 @@ def _write_tiers(con: duckdb.DuckDBPyConnection, folder: Path, settings: Disclos
     """Writes both tiers into ``folder``; returns the number of rows of each file and what disclosure
     control withheld from ``kpi_values``."""
     row_counts = {}
-    frames = {name: _typed_frame(con, table.query) for name, table in TABLES.items()}
+    published = published_tables()
+    frames = {name: _typed_frame(con, table.form.query(table.model)) for name, table in published.items()}
     for tier in TIERS:
-        tables = {name: (TABLES[name].model, frame if tier == "restricted" else TABLES[name].public(frame, settings),
-                         types)
-                  for name, (frame, types) in frames.items() if tier == "restricted" or TABLES[name].public}
-        if tier == "public":  # Staffordshire's warehouse rows exactly as in the public kpi_values
-            frame, types = frames["kpi_benchmarks"]
-            tables["kpi_benchmarks"] = ("kpi_benchmarks", public_kpi_benchmarks(frame, tables["kpi_values"][1]), types)
+        tables = _tier_tables(tier, published, frames, settings)
         tables["data_dictionary"] = _data_dictionary(tables)
         (folder / tier).mkdir()
         for name, count in _write_tables(con, folder / tier, tables).items():
             row_counts[f"{tier}/{name}"] = count
     return row_counts, disclosure_summary(frames["kpi_values"][0], tables["kpi_values"][1], settings)
+
+
+def _tier_tables(tier: str, published: dict[str, Table], frames: dict[str, tuple[pd.DataFrame, list]],
+                 settings: DisclosureSettings) -> dict[str, tuple[str, pd.DataFrame, list[tuple[str, str]]]]:
+    """The tier's tables: name -> (dbt model, rows, (column, type) pairs)."""
+    if tier == "restricted":
+        return {name: (published[name].model, frame, types) for name, (frame, types) in frames.items()}
+    tables = {name: (table.model, table.form.public(frames[name][0], settings), frames[name][1])
+              for name, table in published.items() if table.form.public}
+    public_kpi_values = tables["kpi_values"][1]  # e.g. Staffordshire's benchmark rows exactly as published
+    tables |= {name: (table.model, table.form.from_public_kpi_values(frames[name][0], public_kpi_values),
+                      frames[name][1])
+               for name, table in published.items() if table.form.from_public_kpi_values}
+    return tables
 
 
 def _data_dictionary(tables: dict[str, tuple[str, pd.DataFrame, list[tuple[str, str]]]]

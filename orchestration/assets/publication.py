@@ -1,15 +1,17 @@
 """Publication: swap in the new restricted and public tiers once every blocking check passed."""
 
+import json
+
 import dagster as dg
 
 from connectors.contracts import all_contracts
 from connectors.status import current_file
 from orchestration.resources import Warehouse
 from publication.disclosure import DisclosureSettings
-from publication.publish import publish
+from publication.publish import MANIFEST, publish, published_tables
 
-MART_KEYS = [dg.AssetKey("kpi_values"), dg.AssetKey("mart_send_cohort"),
-             dg.AssetKey("sub_icb_district_crosswalk")]
+# Every model the dbt manifest says is published (a dbt model's asset key is its name).
+PUBLISHED_KEYS = [dg.AssetKey(table.model) for table in published_tables().values()]
 
 
 class DisclosureConfig(dg.Config):
@@ -21,9 +23,12 @@ class DisclosureConfig(dg.Config):
 
 @dg.asset(
     group_name="publication",
-    deps=[*MART_KEYS, dg.AssetKey("landing_gate")],
+    deps=[*PUBLISHED_KEYS, dg.AssetKey("landing_gate")],
     kinds={"csv", "parquet"},
-    description="The restricted and public tiers under HOME/publish, swapped in atomically.",
+    description="The restricted and public tiers under HOME/publish, swapped in atomically once every "
+                "blocking check passed: " + ", ".join(sorted(published_tables())) + " (the dbt models with "
+                "access: public and meta.publication), each as CSV, Parquet and in published.duckdb, "
+                "with the data dictionary.",
 )
 def publication(context: dg.AssetExecutionContext, config: DisclosureConfig,
                 warehouse: Warehouse) -> dg.MaterializeResult:
@@ -40,6 +45,16 @@ def publication(context: dg.AssetExecutionContext, config: DisclosureConfig,
             settings=DisclosureSettings(threshold=config.threshold, rounding_base=config.rounding_base),
         )
     context.log.info(f"published {folder.name} for {reporting_date}")
-    return dg.MaterializeResult(metadata={"publication_id": folder.name,
-                                          "reporting_date": reporting_date.isoformat(),
-                                          "path": dg.MetadataValue.path(str(folder))})
+    row_counts = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["row_counts"]
+    return dg.MaterializeResult(metadata={
+        "status": "published", "publication_id": folder.name, "reporting_date": reporting_date.isoformat(),
+        "path": dg.MetadataValue.path(str(folder)),
+        "row_counts": dg.MetadataValue.md(_row_count_table(row_counts)),
+        **{f"rows/{file}": count for file, count in row_counts.items() if file.endswith(".csv")},
+    })
+
+
+def _row_count_table(row_counts: dict[str, int]) -> str:
+    """The rows of every published file, as a Markdown table."""
+    lines = ["| file | rows |", "|---|---:|"]
+    return "\n".join(lines + [f"| {file} | {count:,} |" for file, count in row_counts.items()])

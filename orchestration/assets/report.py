@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.assets.publication import publication
 from orchestration.refresh_outcome import refresh_outcome
 from orchestration.resources import Warehouse
 from publication.publish import current_publication
@@ -21,10 +22,13 @@ def _newest_refresh(instance: dg.DagsterInstance) -> str:
     return runs[0].run_id
 
 
-@dg.asset(group_name="reporting", kinds={"html", "pdf"},
+# Downstream of publication in the lineage, but made after every refresh, published or held back:
+# the board reads why a refresh was held back, beside the publication that stays current.
+@dg.asset(group_name="reporting", kinds={"html", "pdf"}, deps=[publication],
           description="Data-quality report for the governance board (HTML and PDF, one per refresh, "
                       "listed in HOME/reports/index.html) and the validation pages for data engineers "
-                      "(HOME/reports/data-docs).")
+                      "(HOME/reports/data-docs). Made after every refresh: a held-back one says why, "
+                      "beside the current publication, which stays in place.")
 def quality_report(context: dg.AssetExecutionContext, config: ReportConfig,
                    warehouse: Warehouse) -> dg.MaterializeResult:
     outcome = refresh_outcome(context.instance, config.refresh_run_id or _newest_refresh(context.instance))

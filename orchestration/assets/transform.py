@@ -12,6 +12,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import Warehouse
+from orchestration.run_tags import tag_reporting_date
+from publication.dbt_manifest import DBT_PROJECT_DIR, manifest, manifest_is_stale, parse_project
 
 # dbt is installed beside this interpreter (the project's .venv): dagster-dbt looks it up on PATH,
 # which does not hold the venv when it is not activated (``.venv/bin/send-warehouse``).
@@ -19,26 +21,10 @@ _INTERPRETER_BIN = str(Path(sys.executable).parent)
 if _INTERPRETER_BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([_INTERPRETER_BIN, os.environ.get("PATH", "")])
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 # The refresh builds the DuckDB warehouse; the PostgreSQL target is built after it (assets/postgres.py).
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target="duckdb")
-
-
-def _manifest_is_stale(project: DbtProject) -> bool:
-    """No manifest yet, or a file of the dbt project changed after it was written."""
-    if not project.manifest_path.exists():
-        return True
-    written = project.manifest_path.stat().st_mtime
-    sources = [project.project_dir / "dbt_project.yml", project.project_dir / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests"):
-        sources.extend(p for p in (project.project_dir / folder).rglob("*") if p.is_file())
-    return any(p.stat().st_mtime > written for p in sources if p.exists())
-
-
-if _manifest_is_stale(dbt_project):
-    # dbt renders the profile even to parse; each run sets the real path (warehouse_dbt_models).
-    os.environ.setdefault("SEND_WAREHOUSE_DUCKDB", "parse-only.duckdb")
-    dbt_project.preparer.prepare(dbt_project)
+if manifest_is_stale():
+    parse_project()
 dbt_project.prepare_if_dev()
 
 
@@ -61,9 +47,22 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseDbtTranslator())
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """``dbt build`` for the reporting date: models and their tests, in dependency order."""
+    reporting_date = warehouse.resolved_reporting_date()
+    tag_reporting_date(context, reporting_date)
     variables = {
-        "reporting_date": warehouse.resolved_reporting_date().isoformat(),
+        "reporting_date": reporting_date.isoformat(),
         "refreshed_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
     }
     os.environ["SEND_WAREHOUSE_DUCKDB"] = str(warehouse.duckdb_path)
     yield from dbt.cli(["build", "--vars", json.dumps(variables)], context=context).stream()
+
+
+def unmaterialised_sources(materialised: set[dg.AssetKey]) -> list[dg.AssetSpec]:
+    """The dbt sources no asset here materialises (``landing/files``: every landing asset writes it),
+    as external assets with their dbt description, so the asset graph describes every asset."""
+    translator = WarehouseDbtTranslator()
+    return [dg.AssetSpec(key, description=" ".join(source["description"].split()),
+                         group_name=source["source_name"], kinds={"duckdb"},
+                         metadata={"dbt_source": f"{source['source_name']}.{source['name']}"})
+            for source in manifest()["sources"].values()
+            if (key := translator.get_asset_key(source)) not in materialised]

@@ -1,4 +1,5 @@
 """dagster.yaml: SQLite under the warehouse home, one run at a time, and a valid documented PostgreSQL switch."""
+import os
 from importlib.metadata import version
 from pathlib import Path
 
@@ -6,6 +7,8 @@ import dagster as dg
 import yaml
 from dagster._config import Shape, process_config
 from dagster._core.instance.config import dagster_instance_config_schema
+
+from orchestration.environment import DEMO_HOME, dagster_logs_dir, dagster_storage_dir, default_to_demo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INSTANCE_YAML = REPO_ROOT / "dagster.yaml"
@@ -31,9 +34,31 @@ def test_the_shipped_instance_keeps_history_under_the_home_and_runs_one_run_at_a
         assert instance.run_coordinator.get_run_queue_config().max_concurrent_runs == 1
         assert type(instance.run_storage).__name__ == "SqliteRunStorage"
         assert (tmp_path / "dagster" / "history" / "runs.db").is_file()
+        assert instance.compute_log_manager._base_dir == str(tmp_path / "logs")
         assert not instance.telemetry_enabled
     finally:
         instance.dispose()
+
+
+def test_without_variables_history_goes_under_the_warehouse_home_else_the_demo_home(tmp_path, monkeypatch):
+    for name in ("SEND_WAREHOUSE_DAGSTER_STORAGE", "SEND_WAREHOUSE_DAGSTER_LOGS", "SEND_WAREHOUSE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    assert dagster_storage_dir() == DEMO_HOME / "dagster" and dagster_logs_dir() == DEMO_HOME / "dagster" / "logs"
+    monkeypatch.setenv("SEND_WAREHOUSE_HOME", str(tmp_path))
+    with dg.DagsterInstance.from_config(str(REPO_ROOT)) as instance:
+        assert instance.run_storage is not None
+    assert (tmp_path / "dagster" / "history" / "runs.db").is_file()
+
+
+def test_the_demo_is_the_default_only_when_nothing_is_set(monkeypatch):
+    names = ("SEND_WAREHOUSE_HOME", "SEND_WAREHOUSE_DROP", "SEND_WAREHOUSE_PSEUDO_KEY", "SEND_WAREHOUSE_DEMO")
+    for name in names:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SEND_WAREHOUSE_DROP", "/srv/drop")
+    assert not default_to_demo() and "SEND_WAREHOUSE_PSEUDO_KEY" not in os.environ
+    monkeypatch.delenv("SEND_WAREHOUSE_DROP")
+    assert default_to_demo()
+    assert (os.environ["SEND_WAREHOUSE_HOME"], os.environ["SEND_WAREHOUSE_DEMO"]) == (str(DEMO_HOME), "1")
 
 
 def test_the_documented_postgresql_storage_is_valid_instance_config(monkeypatch):

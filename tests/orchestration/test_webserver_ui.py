@@ -15,6 +15,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium")
 CHECKS_QUERY = """{ assetNodes { assetKey { path } assetChecksOrError {
     ... on AssetChecks { checks { name blocking } } } } }"""
+LINEAGE_QUERY = """{ assetNodes { assetKey { path } description
+    dependencyKeys { path } dependedByKeys { path } } }"""
 AUTOMATION_QUERY = """{ repositoriesOrError { ... on RepositoryConnection { nodes {
     schedules { name scheduleState { status } } sensors { name sensorState { status } } } } } }"""
 
@@ -31,7 +33,8 @@ def webserver(tmp_path_factory):
     root = tmp_path_factory.mktemp("ui")
     (root / "home" / "dagster" / "logs").mkdir(parents=True)
     (root / "drop").mkdir()
-    env = {**os.environ, "DAGSTER_HOME": str(REPO_ROOT), "SEND_WAREHOUSE_HOME": str(root / "home"),
+    shutil.copyfile(REPO_ROOT / "dagster.yaml", root / "home" / "dagster" / "dagster.yaml")
+    env = {**os.environ, "DAGSTER_HOME": str(root / "home" / "dagster"), "SEND_WAREHOUSE_HOME": str(root / "home"),
            "SEND_WAREHOUSE_DROP": str(root / "drop"), "SEND_WAREHOUSE_PSEUDO_KEY": "key of the UI test, thirty-two characters",
            "SEND_WAREHOUSE_DAGSTER_STORAGE": str(root / "home" / "dagster"),
            "SEND_WAREHOUSE_DAGSTER_LOGS": str(root / "home" / "dagster" / "logs"),
@@ -85,6 +88,16 @@ def test_graphql_lists_the_asset_checks(webserver):
     assert any(name.startswith("unique_combination_kpi_values") for asset, name in checks if asset == "kpi_values")
 
 
+def test_graphql_shows_publication_after_every_published_model_and_the_report_after_it(webserver):
+    from publication.dbt_manifest import published_models
+
+    nodes = {"/".join(node["assetKey"]["path"]): node for node in graphql(webserver, LINEAGE_QUERY)["assetNodes"]}
+    publication = nodes["publication"]
+    assert {"/".join(key["path"]) for key in publication["dependencyKeys"]} == {*published_models(), "landing_gate"}
+    assert "quality_report" in {"/".join(key["path"]) for key in publication["dependedByKeys"]}
+    assert [name for name, node in nodes.items() if not (node["description"] or "").strip()] == []
+
+
 def test_the_schedule_and_the_sensors_are_on(webserver):
     (repository,) = graphql(webserver, AUTOMATION_QUERY)["repositoriesOrError"]["nodes"]
     schedules = {s["name"]: s["scheduleState"]["status"] for s in repository["schedules"]}
@@ -99,5 +112,7 @@ def test_the_ui_shows_the_asset_graph_the_schedule_and_the_sensor(webserver):
     graph = rendered(f"{webserver}/asset-groups")
     assert "Global asset lineage" in graph
     assert all(f">{group}<" in graph for group in ("council", "icb", "mpft", "nscht", "marts", "publication"))
+    lineage = rendered(f"{webserver}/assets/publication?view=lineage")
+    assert "kpi_benchmarks" in lineage and "quality_report" in lineage
     automation = rendered(f"{webserver}/automation")
     assert "refresh_schedule" in automation and "partner_drop_sensor" in automation
