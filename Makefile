@@ -5,12 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := var/demo
 
-.PHONY: demo test ui bench venv clean
+.PHONY: demo test lint lint-sql lint-fix ui bench venv clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,lint]"
 	rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 venv: $(STAMP)
@@ -23,6 +23,21 @@ demo: venv
 ## Run every test (PostgreSQL tests skip unless SEND_WAREHOUSE_TEST_POSTGRES_URL is set).
 test: venv
 	$(BIN)/python -m pytest
+
+## Lint the Python (ruff, in CI) and the dbt project's SQL (sqlfluff, `make lint-sql`, not yet in CI
+## while its findings are fixed); docs/decisions/0014-lint.md.
+lint: venv
+	$(BIN)/ruff check .
+
+## sqlfluff's dbt templater compiles the models against a throwaway DuckDB file under var/.
+LINT_ENV := SEND_WAREHOUSE_DUCKDB=$(CURDIR)/var/lint/lint.duckdb
+lint-sql: venv
+	mkdir -p var/lint && $(LINT_ENV) $(BIN)/sqlfluff lint dbt_project
+
+## Apply both linters' fixes (then review the diff and run the tests).
+lint-fix: venv
+	$(BIN)/ruff check --fix .
+	mkdir -p var/lint && $(LINT_ENV) $(BIN)/sqlfluff fix dbt_project
 
 ## The Dagster UI on the demo warehouse (http://127.0.0.1:3000).
 ui: venv

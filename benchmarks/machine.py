@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from importlib.metadata import version
 from pathlib import Path
 
@@ -39,7 +39,7 @@ def _commit(repo: Path) -> str:
 
 def describe(repo: Path) -> dict:
     return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),
         "memory_gib": round(_memory_gib(), 1),
         "cpu_model": _cpu_model(),

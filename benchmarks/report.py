@@ -6,7 +6,7 @@ import json
 import math
 from pathlib import Path
 
-from benchmarks.stages import EXPECTATIONS, LANDING, MARTS, STAGES, STAGING
+from benchmarks.stages import EXPECTATIONS, MARTS, STAGES, STAGING
 
 MIB = 1024 ** 2
 GIB = 1024 ** 3

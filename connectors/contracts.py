@@ -163,7 +163,8 @@ def _load(path: Path, code_lists: dict[str, list[str]], quality_defaults: dict[s
     return Contract(
         partner=path.parent.name, extract=path.stem, title=spec["title"],
         cadence=spec["cadence"], key=tuple(spec["key"]), columns=tuple(columns),
-        quality=_quality(path, spec, quality_defaults or _quality_defaults()), format=spec.get("format", "csv"), delivery=spec.get("delivery", "drop"),
+        quality=_quality(path, spec, quality_defaults or _quality_defaults()), format=spec.get("format", "csv"),
+        delivery=spec.get("delivery", "drop"),
     )
 
 

@@ -104,7 +104,8 @@ def _delivery(contract: Contract, path: Path, today: date) -> Delivery:
         problem = (f"{path.name}: file name not of the form {contract.extract}_YYYYMMDD.{contract.format} "
                    "with a real date")
     elif match.group(2).lower() != contract.format:
-        problem = f"{path.name}: {contract.partner} sends {contract.extract} as .{contract.format}, not .{match.group(2)}"
+        problem = (f"{path.name}: {contract.partner} sends {contract.extract} as .{contract.format}, "
+                   f"not .{match.group(2)}")
     elif as_at > today:
         problem = f"{path.name}: as-at date {as_at} is in the future"
     return Delivery(contract.partner, contract.extract, path.name, as_at, path, problem)

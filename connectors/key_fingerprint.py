@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import duckdb
 
@@ -38,7 +38,7 @@ def record_fingerprint(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     con.execute(f"create table if not exists {TABLE} (fingerprint varchar, recorded_at timestamp)")
     con.execute(f"delete from {TABLE}")
     con.execute(f"insert into {TABLE} values (?, ?)",
-                [fingerprint(key), datetime.now(timezone.utc).replace(tzinfo=None)])
+                [fingerprint(key), datetime.now(UTC).replace(tzinfo=None)])
 
 
 def verify_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:

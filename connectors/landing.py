@@ -6,7 +6,7 @@ and ``landing.files`` records the three counts so they can be reconciled.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from pathlib import Path
 
 import duckdb
@@ -140,7 +140,7 @@ def _record(con, partner, extract, delivery: Delivery, sha256, size, status, rea
         "insert into landing.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [file_id, partner, extract, delivery.as_at, delivery.name,
          "database" if delivery.database else "file", sha256, size, *counts,
-         datetime.now(timezone.utc).replace(tzinfo=None), status, reason, message],
+         datetime.now(UTC).replace(tzinfo=None), status, reason, message],
     )
     return LandingOutcome(file_id, delivery.name, status, *counts, message)
 
@@ -251,8 +251,9 @@ def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery
     """Rows set aside get that one issue (their fields cannot be trusted or there are none);
     the others are checked."""
     prefix = delivery.name.replace("'", "''")
-    for numbers, reason, problem in ((malformed, "MALFORMED_ROW", "the row has a different number of fields from the header"),
-                                     (empty, "EMPTY_ROW", "every field is empty")):
+    for numbers, reason, problem in (
+            (malformed, "MALFORMED_ROW", "the row has a different number of fields from the header"),
+            (empty, "EMPTY_ROW", "every field is empty")):
         con.execute(
             f"insert into landing.row_issues select $file_id, n, '(row)', '{reason}', 'quarantined', "
             f"'{prefix}: row ' || n || ': {problem}' from unnest($rows::integer[]) t(n)",

@@ -193,7 +193,8 @@ def read_database(url: str, table: str, order_by: tuple[str, ...]) -> Source:
         detail = str(exc.args[0]) if exc.args else ""
         if engine.url.password:
             detail = detail.replace(engine.url.password, "***")
-        raise FileRejected("UNREADABLE", f"db:{table}: cannot read the table ({exc.__class__.__name__}: {detail})") from None
+        raise FileRejected("UNREADABLE",
+                           f"db:{table}: cannot read the table ({exc.__class__.__name__}: {detail})") from None
     finally:
         engine.dispose()
     if not rows:

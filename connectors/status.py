@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from pathlib import Path
 
 import duckdb
@@ -116,7 +116,7 @@ def stale_extracts(con: duckdb.DuckDBPyConnection, on: date) -> list[dict]:
 def write_status_file(home: Path, con: duckdb.DuckDBPyConnection, stage: str) -> None:
     """``HOME/status.json``: every file's status and the current deliveries, after ``stage``;
     written to a temporary file and renamed, so a reader sees the old or the new one whole."""
-    document = {"updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "stage": stage,
+    document = {"updated_at": datetime.now(UTC).isoformat(timespec="seconds"), "stage": stage,
                 "files": file_statuses(con), "current_deliveries": current_deliveries(con)}
     temporary = home / f".{STATUS_FILE}.{os.getpid()}"
     temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

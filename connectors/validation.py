@@ -67,10 +67,12 @@ def _part(col: Column, part: str) -> str:
 
 def parse_date(value_sql: str, day_first_text: bool) -> str:
     """ISO dates always; ``DD/MM/YYYY`` text too for spreadsheet deliveries."""
-    iso = f"case when regexp_full_match({value_sql}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') then try_strptime({value_sql}, '%Y-%m-%d')::date end"
+    iso = (f"case when regexp_full_match({value_sql}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+           f"then try_strptime({value_sql}, '%Y-%m-%d')::date end")
     if not day_first_text:
         return iso
-    uk = f"case when regexp_full_match({value_sql}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') then try_strptime({value_sql}, '%d/%m/%Y')::date end"
+    uk = (f"case when regexp_full_match({value_sql}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') "
+          f"then try_strptime({value_sql}, '%d/%m/%Y')::date end")
     return f"coalesce({iso}, {uk})"
 
 
@@ -144,7 +146,7 @@ def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[
                 f"date outside {MIN_DATE} .. the as-at date")
         else:
             add("DATE_OUT_OF_RANGE", "quarantined", f"{parsed} < date '{MIN_DATE}'", f"date before {MIN_DATE}")
-        for bound, other, compare in (("not_before", col.not_before, "<"), ("not_after", col.not_after, ">")):
+        for other, compare in ((col.not_before, "<"), (col.not_after, ">")):
             if other not in (None, AS_AT):
                 add("DATE_ORDER", "quarantined", f"{parsed} {compare} {_part(contract.column(other), 'date')}",
                     f"date {'before' if compare == '<' else 'after'} {other} of the same row")

@@ -1,4 +1,5 @@
 """The one Definitions object: assets, checks, jobs, schedule, sensors and resources."""
+# ruff: noqa: E402 -- the environment is set before the assets are imported (they read it at import)
 from __future__ import annotations
 
 import os

@@ -93,7 +93,8 @@ def refresh_outcome(instance: dg.DagsterInstance, run_id: str) -> RefreshOutcome
                 reasons.append(f"The refresh did not start: {plain_error(error)}")
     for cause, steps in failed_steps.items():
         reasons.append(f"{_step_name(steps[0])} failed: {cause}" if len(steps) == 1 else
-                       f"{len(steps)} steps failed ({', '.join(steps[:3])}{', ...' if len(steps) > 3 else ''}): {cause}")
+                       f"{len(steps)} steps failed ({', '.join(steps[:3])}{', ...' if len(steps) > 3 else ''}): "
+                       f"{cause}")
     if not published and not reasons:
         reasons.append("The publication step did not run.")
     # A rejected file fails its extract's check and the landing gate: say it once.

@@ -52,7 +52,8 @@ def compare_tables(name: str, path_a: Path, path_b: Path) -> list[str]:
 def compare_homes(home_a: Path, home_b: Path) -> list[str]:
     """Every difference between the current publications of two homes, in plain words."""
     files_a, files_b = _files(home_a), _files(home_b)
-    differences = [f"{name}: only in {home}" for home, only in ((home_a, files_a - files_b), (home_b, files_b - files_a))
+    differences = [f"{name}: only in {home}"
+                   for home, only in ((home_a, files_a - files_b), (home_b, files_b - files_a))
                    for name in sorted(only)]
     for name in sorted(files_a & files_b):
         if name.endswith(".parquet"):

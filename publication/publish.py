@@ -101,9 +101,11 @@ def published_tables() -> dict[str, Table]:
             "the dbt manifest and publication.publish.FORMS disagree: "
             + "; ".join(problem for problem in (
                 unformed and f"published without a form: {', '.join(unformed)}",
-                unpublished and f"a form but not published (access: public, meta.publication): {', '.join(unpublished)}",
+                unpublished
+                and f"a form but not published (access: public, meta.publication): {', '.join(unpublished)}",
                 mismatched and f"tier public needs a public form and only it: {', '.join(mismatched)}") if problem))
-    return {models[name].table: Table(models[name].table, name, models[name].tier, form) for name, form in FORMS.items()}
+    return {models[name].table: Table(models[name].table, name, models[name].tier, form)
+            for name, form in FORMS.items()}
 
 
 class MartMissingError(RuntimeError):

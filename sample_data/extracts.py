@@ -6,7 +6,7 @@ slice of its rows (only the GP registrations are large enough to be built in chu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa

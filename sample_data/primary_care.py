@@ -48,8 +48,8 @@ def practices(rng: np.random.Generator, geo: Geography, cal: dict) -> Practices:
     n = len(lsoa)
     codes = np.sort(rng.choice(1000, size=n, replace=False))
     stems = [(s, k) for s in NAME_STEMS for k in NAME_KINDS]
-    names = [f"{TOWNS[DISTRICTS[geo.district[l]]]} {stems[i][0]} {stems[i][1]}"
-             for l, i in zip(lsoa, rng.permutation(len(stems))[:n])]
+    names = [f"{TOWNS[DISTRICTS[geo.district[area]]]} {stems[i][0]} {stems[i][1]}"
+             for area, i in zip(lsoa, rng.permutation(len(stems))[:n])]
     return Practices(
         code=np.array([f"M83{c:03d}" for c in codes], dtype=object),
         name=np.array(names, dtype=object),

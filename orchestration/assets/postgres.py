@@ -2,7 +2,7 @@
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -33,7 +33,7 @@ def postgres_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, post
     context.log.info(f"copied {len(copied)} tables ({sum(copied.values()):,} rows) to "
                      f"{postgres.described(postgres_target.url)}")
     variables = postgres.dbt_variables(
-        published["reporting_date"], datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))
+        published["reporting_date"], datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"))
     os.environ.update(postgres.dbt_environment(postgres_target.url))
     dbt_postgres.cli(["build", "--vars", json.dumps(variables)], raise_on_error=True).wait()
     postgres.publish_build(postgres_target.url)

@@ -4,7 +4,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     tag_reporting_date(context, reporting_date)
     variables = {
         "reporting_date": reporting_date.isoformat(),
-        "refreshed_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        "refreshed_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
     }
     os.environ["SEND_WAREHOUSE_DUCKDB"] = str(warehouse.duckdb_path)
     yield from dbt.cli(["build", "--vars", json.dumps(variables)], context=context).stream()

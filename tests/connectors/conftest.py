@@ -65,7 +65,8 @@ VALID_ROWS: dict[str, list[tuple[str | date | None, ...]]] = {
     ],
     "council__early_years_entitlements": [
         (EY_CHILD[0], None, "2022-05-01", "F", "2025-SUMMER", "UNIVERSAL_3_4", "N", None, "15", POSTCODE[0], LSOA[0]),
-        (EY_CHILD[1], LA_CHILD[2], "2021-09-09", "M", "2025-SUMMER", "WP_3_4", "Y", "SENIF", "30", POSTCODE[1], LSOA[1]),
+        (EY_CHILD[1], LA_CHILD[2], "2021-09-09", "M", "2025-SUMMER", "WP_3_4", "Y", "SENIF", "30", POSTCODE[1],
+         LSOA[1]),
         (EY_CHILD[2], None, "2023-02-14", "U", "2025-SPRING", "THINK2", "Y", "DAF", "12.5", POSTCODE[2], LSOA[2]),
     ],
     "council__post16_activity": [

@@ -74,7 +74,8 @@ def _broken_values(col: Column, c: Contract, row: dict) -> list[tuple[str | None
             found.append((AS_AT.replace(year=AS_AT.year - 26).isoformat(), "AGE_OVER_25", "quarantined"))
     elif col.type in ("integer", "decimal", "statistic"):
         found += [("1e3", "WRONG_TYPE", "quarantined"), ("-1", "VALUE_OUT_OF_RANGE", "quarantined")]
-        found += [("1.5", "WRONG_TYPE", "quarantined")] if col.type == "integer" else [("nan", "WRONG_TYPE", "quarantined")]
+        found += ([("1.5", "WRONG_TYPE", "quarantined")] if col.type == "integer"
+                  else [("nan", "WRONG_TYPE", "quarantined")])
     elif col.type == "code":
         found.append(("NOT_AN_AGREED_CODE", "CODE_NOT_IN_LIST", "quarantined"))
     elif col.type == "code_list":
@@ -87,7 +88,8 @@ def _broken_values(col: Column, c: Contract, row: dict) -> list[tuple[str | None
         found.append(("E01099999", "LSOA_NOT_IN_LOOKUP", "kept"))
     if col.type == "month" and col.not_after == AS_AT_BOUND:
         found.append((f"{AS_AT.year + 1}-01", "DATE_OUT_OF_RANGE", "quarantined"))
-    if col.pattern or col.type in ("upn", "practice_code", "month", "term") or (col.type == "lsoa" and not col.check_lookup):
+    if (col.pattern or col.type in ("upn", "practice_code", "month", "term")
+            or (col.type == "lsoa" and not col.check_lookup)):
         found.append(("?", "WRONG_FORMAT", "quarantined"))
     return found
 

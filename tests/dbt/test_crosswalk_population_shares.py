@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -43,7 +42,8 @@ def crosswalk(tmp_path_factory) -> pd.DataFrame:
     previous = os.environ.get("SEND_WAREHOUSE_DUCKDB")
     os.environ["SEND_WAREHOUSE_DUCKDB"] = str(warehouse)
     try:
-        run_dbt(["build", "--select", "+sub_icb_district_crosswalk", "--indirect-selection", "cautious"], root / "target")
+        run_dbt(["build", "--select", "+sub_icb_district_crosswalk", "--indirect-selection", "cautious"],
+                root / "target")
     finally:
         if previous is None:
             os.environ.pop("SEND_WAREHOUSE_DUCKDB")

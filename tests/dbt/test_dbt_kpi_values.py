@@ -355,16 +355,19 @@ def test_cohort_rows(warehouse):
                    reasonable_adjustment_adjustments, contributing_partners
             from marts.mart_send_cohort""").fetchall()}
     assert cohort == {
-        pid("la_child_id", "C01"): ("EHCP", "5-10", "F", CANNOCK, "04Y", True, "AUTISM|COMMUNICATION", "ENVIRONMENT", "council|icb|mpft"),
+        pid("la_child_id", "C01"): ("EHCP", "5-10", "F", CANNOCK, "04Y", True, "AUTISM|COMMUNICATION", "ENVIRONMENT",
+                                    "council|icb|mpft"),
         pid("la_child_id", "C02"): ("EHCP", "16-19", "M", NEWCASTLE, "05G", False, None, None, "council|icb|nscht"),
         pid("la_child_id", "C03"): ("EHCP", "11-15", "F", STAFFORD, "05V", False, None, None, "council|icb|mpft"),
         pid("la_child_id", "C15"): ("EHCP", "16-19", "M", NEWCASTLE, None, False, None, None, "council"),
         pid("la_child_id", "C04"): ("SEN_SUPPORT", "11-15", "M", STAFFORD, None, False, None, None, "council"),
         pid("upn", "U23"): ("SEN_SUPPORT", "0-4", "F", CANNOCK, None, False, None, None, "council"),
         pid("upn", "U06"): ("EAPDR", "5-10", "M", CANNOCK, None, False, None, None, "council"),
-        pid("child_id", "K07"): ("EARLY_YEARS_MARKER", "0-4", "M", NEWCASTLE, "05G", False, None, None, "council|icb|mpft"),
+        pid("child_id", "K07"): ("EARLY_YEARS_MARKER", "0-4", "M", NEWCASTLE, "05G", False, None, None,
+                                 "council|icb|mpft"),
         pid("child_id", "K20"): ("EARLY_YEARS_MARKER", "0-4", "F", CANNOCK, None, False, None, None, "council"),
-        pid("nhs_number", "N10"): ("HEALTH_IDENTIFIED", "20-25", "M", NEWCASTLE, "05G", True, "LEARNING_DISABILITY", "APPOINTMENT|CARER_SUPPORT", "icb|mpft|nscht"),
+        pid("nhs_number", "N10"): ("HEALTH_IDENTIFIED", "20-25", "M", NEWCASTLE, "05G", True, "LEARNING_DISABILITY",
+                                   "APPOINTMENT|CARER_SUPPORT", "icb|mpft|nscht"),
         pid("nhs_number", "N11"): ("HEALTH_IDENTIFIED", "11-15", "F", CANNOCK, "04Y", False, None, None, "icb|mpft"),
     }
 

@@ -194,7 +194,7 @@ def test_a_refresh_killed_during_publication_leaves_the_previous_one_and_a_rerun
     after = current_publication(home)
     assert after["publication_id"] != before["publication_id"]
     assert not [p for p in (home / "publications").iterdir() if p.name.startswith(".")]
-    for name, rows in after["row_counts"].items():
+    for name in after["row_counts"]:
         assert (home / "publish" / name).is_file(), name
     assert len(pd.read_csv(home / "publish" / "public" / "kpi_values.csv")) == after["row_counts"][
         "public/kpi_values.csv"]
@@ -228,7 +228,8 @@ def test_a_corrected_file_seen_by_the_drop_sensor_refreshes_that_partner_and_pub
     from orchestration.resources import DropFolder
 
     def tick(cursor=None):
-        context = dg.build_sensor_context(cursor=cursor, definitions=defs, resources={"drop": DropFolder(path=str(drop))})
+        context = dg.build_sensor_context(cursor=cursor, definitions=defs,
+                                          resources={"drop": DropFolder(path=str(drop))})
         return partner_drop_sensor(context), context.cursor
 
     _, cursor = tick()

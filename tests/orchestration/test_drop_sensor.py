@@ -87,7 +87,8 @@ def test_a_new_file_requests_a_run_for_that_partners_assets_only(drop):
     assert request.tags["send_warehouse/partner"] == "council"
     assert landing_keys(request) == {"clean/council__ehcp_caseload"}
     assert_runnable(request)
-    assert {"stg_council__ehcp_caseload", "kpi_ehcp", "kpi_values"} <= {k.to_user_string() for k in request.asset_selection}
+    selected = {k.to_user_string() for k in request.asset_selection}
+    assert {"stg_council__ehcp_caseload", "kpi_ehcp", "kpi_values"} <= selected
     checks = {(k.asset_key.to_user_string(), k.name) for k in request.asset_check_keys}
     assert ("clean/council__ehcp_caseload", "delivery_accepted") in checks
     assert ("landing_gate", "every_extract_accepted") in checks

@@ -5,7 +5,6 @@ from datetime import date
 import dagster as dg
 import duckdb
 import pandas as pd
-import pytest
 
 import orchestration.assets.landing as landing_module
 from orchestration.assets.landing import landing_assets, landing_gate
@@ -66,7 +65,8 @@ def test_an_unreadable_partner_database_is_asked_again_then_recorded_as_rejected
     result = land_all(tmp_path / "drop", tmp_path / "home", selection=[dg.AssetKey(["clean", "mpft__camhs_referrals"])])
     retries = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
     assert len(retries) == landing_module.DATABASE_RETRIES
-    assert files(tmp_path / "home") == [("mpft", "camhs_referrals", "db:v_camhs_referrals", "rejected", "UNREADABLE")] * 3
+    rejected = ("mpft", "camhs_referrals", "db:v_camhs_referrals", "rejected", "UNREADABLE")
+    assert files(tmp_path / "home") == [rejected] * 3
     assert result.success and failed_checks(result) == {"clean/mpft__camhs_referrals:delivery_accepted"}
     logged = "\n".join(e.message or "" for e in result.all_events)
     assert "pw-not-logged" not in logged

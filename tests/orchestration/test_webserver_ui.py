@@ -35,7 +35,8 @@ def webserver(tmp_path_factory):
     (root / "drop").mkdir()
     shutil.copyfile(REPO_ROOT / "dagster.yaml", root / "home" / "dagster" / "dagster.yaml")
     env = {**os.environ, "DAGSTER_HOME": str(root / "home" / "dagster"), "SEND_WAREHOUSE_HOME": str(root / "home"),
-           "SEND_WAREHOUSE_DROP": str(root / "drop"), "SEND_WAREHOUSE_PSEUDO_KEY": "key of the UI test, thirty-two characters",
+           "SEND_WAREHOUSE_DROP": str(root / "drop"),
+           "SEND_WAREHOUSE_PSEUDO_KEY": "key of the UI test, thirty-two characters",
            "SEND_WAREHOUSE_DAGSTER_STORAGE": str(root / "home" / "dagster"),
            "SEND_WAREHOUSE_DAGSTER_LOGS": str(root / "home" / "dagster" / "logs"),
            "SEND_WAREHOUSE_DUCKDB": str(root / "home" / "warehouse.duckdb"), "DAGSTER_DISABLE_TELEMETRY": "true"}

@@ -39,7 +39,8 @@ def test_warehouse_rows_are_those_of_the_public_kpi_values_and_dfe_rows_stay(pub
     withheld = public.iloc[0]
     assert withheld["suppressed"] and all(math.isnan(withheld[c]) for c in ("numerator", "denominator", "value"))
     special = row(public_kpis, breakdown="PLACEMENT_TYPE", value="SPECIAL_STATE")
-    assert (public.iloc[1]["numerator"], public.iloc[1]["denominator"]) == (special["numerator"], special["denominator"])
+    assert ((public.iloc[1]["numerator"], public.iloc[1]["denominator"])
+            == (special["numerator"], special["denominator"]))
     assert (public.iloc[1]["numerator"], public.iloc[1]["denominator"]) == (140, 205)  # rounded to 5
     pd.testing.assert_frame_equal(public.iloc[2:], benchmarks.iloc[2:], check_dtype=False)  # DfE: published already
 

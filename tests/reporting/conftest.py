@@ -32,7 +32,8 @@ def con(tmp_path):
         create table landing.row_issues as
         select 'f2' as file_id, i + 2 as row_number, 'ehcp_start_date' as field,
                'MISSING_VALUE' as reason_code, 'quarantined' as action,
-               'ehcp_caseload_20250731.csv: row ' || (i + 2) || ', field ehcp_start_date: a required value is empty' as message
+               'ehcp_caseload_20250731.csv: row ' || (i + 2)
+                   || ', field ehcp_start_date: a required value is empty' as message
         from range(10) t(i);
     """)
     yield connection

@@ -23,7 +23,8 @@ PUBLICATION = {"publication_id": "2025-06-30_20250705T060000Z_abcd1234", "report
                               "secondary_suppressed": 12,
                               "cells": {"available": 900, "suppressed": 42, "not_applicable": 3,
                                         "not_available": 1}}}
-REJECTED = FileCheckFailure("Speech and language therapy referrals (MPFT)", "The extract's newest delivery was accepted.",
+REJECTED = FileCheckFailure("Speech and language therapy referrals (MPFT)",
+                            "The extract's newest delivery was accepted.",
                             ("slt_referrals_20250731.csv: required column referral_date is missing",))
 
 
