@@ -14,8 +14,8 @@ row (``unit = days``) is the number of values the median is taken over.
   one KPI and reporting date: the values of a breakdown to the ``TOTAL`` row of their
   geography; the cells of a cross-tabulation (``SEX|PRIMARY_NEED``) to the one-way
   breakdown rows of the same geography (``SEX = F`` sums ``F|*``); and the ``DIRECT``
-  rows of the districts, and of the five county sub-ICBs, to the county row of the same
-  breakdown value (apportioned districts do not add up exactly). A count published by
+  rows of the county's districts and sub-ICBs (the geographies seed) to the county row of
+  the same breakdown value (apportioned districts do not add up exactly). A count published by
   two KPIs (``ehcp_count`` and the numerators of ``ehcp_rate_0_25``) is protected within
   each KPI, not across them.
 - Published (disclosure.md v2): a withheld row has ``status = suppressed`` (and
@@ -33,13 +33,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from publication.geographies import whole_of_area
 from publication.secondary import Relation, protect
 
 WEIGHT_DECIMALS = 4
 RATE_SCALES = {"percent": 100.0, "per_100": 100.0, "per_1000": 1000.0}
 UNITS = frozenset({"count", "days", *RATE_SCALES})
-COUNTY_CODE = "E10000028"
-COUNTY_SUB_ICBS = frozenset({"04Y", "05D", "05G", "05Q", "05V"})  # 05W (Stoke-on-Trent) is not in the county
 TOTAL = "TOTAL"
 STATUSES = ("available", "suppressed", "not_applicable", "not_available")
 # Secondary suppression assumes a reader who knows published counts exactly, and guards against
@@ -184,5 +183,6 @@ def _parents(level: str, code: str, breakdown: str, value: str, method: str) -> 
             for i in range(len(parts)):
                 margin = "|".join(parts[:i] + parts[i + 1:]), "|".join(values[:i] + values[i + 1:])
                 yield (level, code, *margin), ("margin", breakdown, i)
-    if method == "DIRECT" and (level == "DISTRICT" or (level == "SUB_ICB" and code in COUNTY_SUB_ICBS)):
-        yield ("COUNTY", COUNTY_CODE, breakdown, value), ("geography", level)
+    whole = whole_of_area().get((level, code))
+    if method == "DIRECT" and whole is not None:
+        yield (*whole, breakdown, value), ("geography", level)

@@ -21,15 +21,14 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from publication.disclosure import DisclosureSettings
+from publication.geographies import whole_of_area
 
-GEOGRAPHIES = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "geographies.csv"
 KEY = ["geography_level", "geography_code", "breakdown", "breakdown_value"]
 TOTAL = "TOTAL"
 
@@ -75,14 +74,6 @@ def shape_relations(rows: pd.DataFrame, whole_of: dict[tuple[str, str], tuple[st
             for (parent, *_), rows_ in children.items() if parent in position]
 
 
-def county_areas() -> dict[tuple[str, str], tuple[str, str]]:
-    """Area -> whole for the county: its districts and its sub-ICBs (from the geographies seed)."""
-    seed = pd.read_csv(GEOGRAPHIES, dtype=str)
-    county = seed.loc[seed.geography_level == "COUNTY", ["geography_level", "geography_code"]].iloc[0]
-    areas = seed[(seed.geography_level != "COUNTY") & (seed.in_county == "true")]
-    return {(a.geography_level, a.geography_code): tuple(county) for a in areas.itertuples()}
-
-
 def measures(rows: pd.DataFrame) -> list[tuple[str, str]]:
     """(public column, name) of the counts each unit has."""
     return [("value", "count")] if rows["unit"].iat[0] == "count" else [("numerator", "numerator"),
@@ -94,7 +85,7 @@ def attack(public: pd.DataFrame, restricted: pd.DataFrame,
            settings: DisclosureSettings = DisclosureSettings()) -> list[Recovery]:
     """Every withheld count of ``public`` the attacker pins down. ``restricted`` (same rows) only
     says which sums are exact and which counts exist — the shape a reader knows from the spec."""
-    whole_of = county_areas() if whole_of is None else whole_of
+    whole_of = whole_of_area() if whole_of is None else whole_of
     found = []
     for (kpi_id, _), rows in public.groupby(["kpi_id", "reporting_date"], sort=False):
         truth = restricted.loc[rows.index]

@@ -5,7 +5,11 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from publication.geographies import whole_of_area
+
 SEXES = ("F", "M")
+DISTRICTS = sorted(area for area in whole_of_area() if area[0] == "DISTRICT")  # the county's, from the seed
+COUNTY = whole_of_area()[DISTRICTS[0]]
 NEEDS = ("ASD", "SLCN", "SEMH", "MLD")
 
 
@@ -18,8 +22,8 @@ def random_cells(rng: np.random.Generator) -> np.ndarray:
 
 def table_and_relations(cells: np.ndarray) -> tuple[pd.DataFrame, list[tuple]]:
     """The count rows of every geography, and the relations (total key, child keys) between them."""
-    geographies = {("DISTRICT", f"D{d}"): cells[d] for d in range(cells.shape[0])}
-    geographies["COUNTY", "E10000028"] = cells.sum(axis=0)
+    geographies = {district: cells[d] for d, district in enumerate(DISTRICTS[: cells.shape[0]])}
+    geographies[COUNTY] = cells.sum(axis=0)
     needs = NEEDS[: cells.shape[2]]
     rows, relations = [], []
     for (level, code), grid in geographies.items():
@@ -38,7 +42,7 @@ def table_and_relations(cells: np.ndarray) -> tuple[pd.DataFrame, list[tuple]]:
     districts = [code for level, code in geographies if level == "DISTRICT"]
     for level, _, breakdown, value, _ in rows:
         if level == "COUNTY":
-            relations.append((("COUNTY", "E10000028", breakdown, value),
+            relations.append(((*COUNTY, breakdown, value),
                               [("DISTRICT", d, breakdown, value) for d in districts]))
     columns = ["geography_level", "geography_code", "breakdown", "breakdown_value", "n"]
     return pd.DataFrame(rows, columns=columns), relations

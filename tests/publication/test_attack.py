@@ -10,7 +10,6 @@ from tests.publication.attacker import attack, recovered_pairs
 from tests.publication.random_tables import kpis, random_cells, table_and_relations
 
 TABLES = 60
-DISTRICTS = {("DISTRICT", f"D{d}"): ("COUNTY", "E10000028") for d in range(6)}
 EXACT = object.__new__(DisclosureSettings)  # counts published as they are, which the settings refuse
 object.__setattr__(EXACT, "threshold", 7)
 object.__setattr__(EXACT, "rounding_base", 1)
@@ -28,14 +27,14 @@ def hard_tables(count: int = TABLES):
 def test_no_count_is_recovered_from_hard_tables(settings):
     for seed, restricted in hard_tables():
         public = public_kpi_values(restricted, settings)
-        assert attack(public, restricted, DISTRICTS, settings) == [], f"seed {seed}"
+        assert attack(public, restricted, settings=settings) == [], f"seed {seed}"
 
 
 def test_counts_published_exactly_are_refused_since_bounds_would_pin_withheld_ones():
     with pytest.raises(ValueError, match="rounding_base >= 2"):
         DisclosureSettings(rounding_base=1)
     pinned = [seed for seed, restricted in hard_tables()
-              if attack(public_kpi_values(restricted, EXACT), restricted, DISTRICTS, EXACT)]
+              if attack(public_kpi_values(restricted, EXACT), restricted, settings=EXACT)]
     assert pinned  # why: secondary suppression alone does not hold against the bounds
 
 
@@ -44,7 +43,7 @@ def test_without_secondary_suppression_the_attack_recovers_small_counts(monkeypa
     recovered = 0
     for _, restricted in hard_tables():
         public = public_kpi_values(restricted, EXACT)
-        found = attack(public, restricted, DISTRICTS, EXACT)
+        found = attack(public, restricted, settings=EXACT)
         truth = restricted.set_index(["geography_level", "geography_code", "breakdown", "breakdown_value"]).value
         assert all(f.low == truth[f.key] for f in found)  # what it recovers is the true count
         recovered += sum(1 <= f.low <= 7 for f in found)
