@@ -13,6 +13,7 @@ import dagster as dg
 import duckdb
 
 from connectors.contracts import all_contracts
+from connectors.current_files import current_files
 from expectations.results import Outcome, SuiteResult
 from expectations.runner import validate
 from orchestration.resources import Warehouse
@@ -24,13 +25,9 @@ MART_SUITES = ("mart_send_cohort", "kpi_values", "sub_icb_district_crosswalk")
 def current_delivery_date(
     con: duckdb.DuckDBPyConnection, partner: str, extract: str, reporting_date: date
 ) -> date | None:
-    """As-at date of the extract's current delivery: the newest accepted on or before the reporting date."""
-    row = con.execute(
-        "select max(as_at) from landing.files where partner = ? and extract = ? "
-        "and status = 'accepted' and as_at <= ?",
-        [partner, extract, reporting_date],
-    ).fetchone()
-    return row[0]
+    """As-at date of the extract's current delivery for the reporting date (``connectors.current_files``)."""
+    current = current_files(con, reporting_date).get((partner, extract))
+    return current and current[1]
 
 
 def _failure_row(outcome: Outcome) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 import duckdb
 
 from connectors.contracts import Contract, all_contracts
+from connectors.current_files import current_files
 from expectations.results import RESULTS_TABLE
 
 PARTNER_NAMES = {
@@ -212,11 +213,11 @@ def changes(latest: list[CheckOutcome], previous: list[CheckOutcome],
 
 
 def _current_files(con, reporting_date: date) -> dict[tuple[str, str], dict]:
-    rows = _records(con, """
-        select * from landing.files
-        where status = 'accepted' and as_at <= ?
-        qualify row_number() over (partition by partner, extract order by as_at desc, received_at desc) = 1
-    """, [reporting_date])
+    """The landing.files row of each extract's current file (``connectors.current_files``)."""
+    file_ids = [file_id for file_id, _ in current_files(con, reporting_date).values()]
+    if not file_ids:
+        return {}
+    rows = _records(con, "select * from landing.files where list_contains(?, file_id)", [file_ids])
     return {(r["partner"], r["extract"]): r for r in rows}
 
 
