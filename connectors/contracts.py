@@ -15,7 +15,7 @@ REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 COLUMN_TYPES = {
     "text", "code", "code_list", "date", "date_of_birth", "integer", "decimal",
     "month", "term", "nhs_number", "upn", "identifier", "postcode", "lsoa",
-    "practice_code", "statistic",
+    "practice_code", "sub_icb_code", "statistic",
 }
 PSEUDONYMISED_TYPES = {"nhs_number", "upn", "identifier", "postcode"}
 DATE_TYPES = {"date", "date_of_birth"}

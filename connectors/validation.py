@@ -21,6 +21,8 @@ _FORMATS = {
     "month": r"^[0-9]{4}-(0[1-9]|1[0-2])$",
     "term": r"^[0-9]{4}-(SPRING|SUMMER|AUTUMN)$",
     "lsoa": r"^[EW]01[0-9]{6}$",
+    # ODS sub-ICB location codes are 3 or 5 characters (e.g. 05Q, M2L0M; national-formats.md v2).
+    "sub_icb_code": r"^[0-9A-Z]{3}([0-9A-Z]{2})?$",
 }
 _POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
 # Numbers as a partner writes them: plain decimal digits, a minus sign (negative values then fail

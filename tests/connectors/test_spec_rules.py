@@ -88,7 +88,7 @@ def _broken_values(col: Column, c: Contract, row: dict) -> list[tuple[str | None
         found.append(("E01099999", "LSOA_NOT_IN_LOOKUP", "kept"))
     if col.type == "month" and col.not_after == AS_AT_BOUND:
         found.append((f"{AS_AT.year + 1}-01", "DATE_OUT_OF_RANGE", "quarantined"))
-    if (col.pattern or col.type in ("upn", "practice_code", "month", "term")
+    if (col.pattern or col.type in ("upn", "practice_code", "month", "term", "sub_icb_code")
             or (col.type == "lsoa" and not col.check_lookup)):
         found.append(("?", "WRONG_FORMAT", "quarantined"))
     return found
@@ -128,6 +128,23 @@ def test_a_value_breaking_its_rule_is_a_row_issue_naming_file_row_and_field(wh, 
     if case.action == "kept":
         (kept,) = [r for r in wh.rows("clean", name, outcome.file_id) if r["_row_number"] == 3]
         assert kept[c.column(case.column).clean_name] is None
+
+
+SUB_ICB_COLUMNS = [pytest.param(c.name, col.name, id=f"{c.name}:{col.name}")
+                   for c in CONTRACTS.values() for col in c.columns if col.type == "sub_icb_code"]
+
+
+@pytest.mark.parametrize("name, column", SUB_ICB_COLUMNS)
+def test_a_sub_icb_code_of_three_or_five_characters_lands_and_four_does_not(wh, name, column):
+    """national-formats.md v2: real ODS sub-ICB codes are 3 or 5 characters (05Q, M2L0M), any ICB's."""
+    c = CONTRACTS[name]
+    rows = valid_rows(c)
+    rows[0][column], rows[1][column], rows[2][column] = "05Q", "M2L0M", "M2L0"
+
+    outcome = land(wh, c, extract_bytes(name, rows))
+
+    assert (outcome.rows_accepted, outcome.rows_quarantined) == (2, 1)
+    assert [(n, f, r) for n, f, r, *_ in wh.issues(outcome.file_id)] == [(4, column, "WRONG_FORMAT")]
 
 
 @pytest.mark.parametrize("name", EXTRACTS)
