@@ -45,6 +45,11 @@ create or replace temp macro normal_postcode(p) as
 """
 
 
+def column_format(col: Column) -> str | None:
+    """The regular expression a column's values must match, if its contract or type gives one."""
+    return col.pattern or _FORMATS.get(col.type)
+
+
 def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -186,7 +191,7 @@ def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[
         add("DATE_OUT_OF_RANGE", "quarantined",
             f"regexp_full_match({v}, '{_FORMATS['month'][1:-1]}') and {v} > strftime($as_at, '%Y-%m')",
             "month after the as-at date")
-    pattern = col.pattern or _FORMATS.get(col.type)
+    pattern = column_format(col)
     if pattern and not (col.type == "lsoa" and col.check_lookup):
         add("WRONG_FORMAT", "quarantined", f"{present} and not regexp_full_match({v}, '{pattern[1:-1]}')",
             "does not have the agreed format")

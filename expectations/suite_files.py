@@ -10,6 +10,10 @@ Besides GX's own fields, a suite's ``meta`` tells the runner what to read:
 - ``each_text_column`` (optional): expectations applied to every text column of the table,
   with ``{column}`` in their description standing for the column's name.
 
+A ``clean__<partner>__<extract>`` suite is generated from its extract contract
+(``contract_suites``: columns, codes, formats, required values, date bounds, the key) plus
+what its file adds; the file is optional and must not repeat a generated rule.
+
 Every expectation's ``meta`` has ``severity`` (``critical`` blocks publication, ``warning``
 does not) and a ``description`` a governance board member can read.
 """
@@ -19,6 +23,9 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+from connectors.contracts import Contract, all_contracts
+from expectations.contract_suites import structural_expectations, table_frames
 
 SUITES_DIR = Path(__file__).parent / "suites"
 SEVERITIES = ("critical", "warning")
@@ -82,13 +89,46 @@ def _check(name: str, spec: dict) -> None:
             raise SuiteFileError(f"{where}: frame {exp_meta['frame']!r} is not in meta.frames")
 
 
+# Generated types a suite file may still use on the same columns, to add a bound the contract lacks.
+_REFINABLE_TYPES = {"expect_column_values_to_be_between", "expect_column_pair_values_a_to_be_greater_than_b"}
+
+
+def _contract(name: str) -> Contract | None:
+    return next((c for c in all_contracts() if f"clean__{c.name}" == name), None)
+
+
+def _with_contract(name: str, spec: dict, contract: Contract) -> dict:
+    """A clean suite: the contract's generated expectations, then the file's own."""
+    generated = structural_expectations(contract)
+    covered = {(e["type"], tuple(columns_named_by(e))) for e in generated}
+    for expectation in spec["expectations"]:
+        repeated = (expectation["type"], tuple(columns_named_by(expectation)))
+        if (repeated in covered and expectation["type"] not in _REFINABLE_TYPES
+                and "mostly" not in expectation["kwargs"] and "row_condition" not in expectation["kwargs"]):
+            raise SuiteFileError(f"{name}: {repeated[0]} on {list(repeated[1])} repeats the extract contract "
+                                 f"(generated, see expectations/contract_suites.py): remove it from the file")
+    meta = spec.get("meta", {})
+    return {**spec, "name": name, "expectations": generated + spec["expectations"], "meta": {
+        "description": f"{contract.title} ({contract.partner}): the cleaned rows of one delivery.",
+        "table": f"clean.{contract.name}", "rows": "_file_id = $file_id",
+        **meta, "frames": {**table_frames(contract), **meta.get("frames", {})}}}
+
+
 @cache
 def load_suite(name: str) -> SuiteFile:
-    """Read and check ``suites/<name>.json``."""
+    """Read and check ``suites/<name>.json`` (with a contract's generated expectations for a clean suite)."""
     path = SUITES_DIR / f"{name}.json"
-    spec = json.loads(path.read_text())
-    if spec.get("name") != name:
-        raise SuiteFileError(f"{path}: name {spec.get('name')!r} differs from the file name")
+    contract = _contract(name)
+    if path.exists():
+        spec = json.loads(path.read_text())
+        if spec.get("name") != name:
+            raise SuiteFileError(f"{path}: name {spec.get('name')!r} differs from the file name")
+    elif contract is not None:
+        spec = {"name": name, "expectations": []}
+    else:
+        raise SuiteFileError(f"{path}: no such suite file and no extract contract {name!r}")
+    if contract is not None:
+        spec = _with_contract(name, spec, contract)
     _check(name, spec)
     meta = spec["meta"]
     return SuiteFile(
@@ -103,4 +143,6 @@ def load_suite(name: str) -> SuiteFile:
 
 
 def suite_names() -> list[str]:
-    return sorted(path.stem for path in SUITES_DIR.glob("*.json"))
+    """Every suite: one per extract contract (a file optional) and one per other suite file."""
+    files = {path.stem for path in SUITES_DIR.glob("*.json")}
+    return sorted(files | {f"clean__{c.name}" for c in all_contracts()})
