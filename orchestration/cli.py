@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import time
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -79,6 +80,8 @@ def _ui(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
+    if not args.verbose:  # a library's warnings are not for the person running the refresh (--verbose shows them)
+        warnings.simplefilter("ignore")
     prepared = _prepare(args)
     if prepared is None:
         return EXIT_USAGE
@@ -159,9 +162,9 @@ def _publish_to_postgres(defs, instance, warehouse: dict, loggers: dict) -> int:
         print(f"published to PostgreSQL: {described(url)}, schemas {PUBLIC_TIER} and {RESTRICTED_TIER}")
         return 0
     failure = next((e for e in result.all_events if e.is_step_failure), None)
-    cause = plain_error(failure.step_failure_data.error if failure else None)
-    print(f"publication to PostgreSQL {described(url)} ({URL_ENV}) failed: {cause}; its previous tiers "
-          "stay in place", file=sys.stderr)
+    print(f"PostgreSQL publication held back; the previous tiers on {described(url)} ({URL_ENV}) stay in place:",
+          file=sys.stderr)
+    print(f"  - {plain_error(failure.step_failure_data.error if failure else None)}", file=sys.stderr)
     return EXIT_HELD_BACK
 
 
