@@ -52,6 +52,8 @@ class Form:
     # made from the restricted rows and the public kpi_values, so after every table made by ``public``
     from_public_kpi_values: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame] | None = None
     columns: str = "*"
+    # keyword argument of ``public`` -> the dbt model whose restricted rows it is given
+    reads: tuple[tuple[str, str], ...] = ()
 
     def query(self, model: str) -> str:
         return f"select {self.columns} from marts.{model} order by {self.order_by}"
@@ -65,7 +67,8 @@ def _unchanged(frame: pd.DataFrame, settings: DisclosureSettings) -> pd.DataFram
 # Keyed by dbt model: which models are published, as which table, in which tier, is the dbt manifest's
 # (publication.dbt_manifest); published_tables() checks the two agree. Tables are written in this order.
 FORMS = {
-    "kpi_values": Form(KPI_ORDER, public_kpi_values, columns=", ".join(KPI_COLUMNS)),
+    "kpi_values": Form(KPI_ORDER, public_kpi_values, columns=", ".join(KPI_COLUMNS),
+                       reads=(("crosswalk", "sub_icb_district_crosswalk"),)),
     "sub_icb_district_crosswalk": Form("all", public_crosswalk),
     "mart_send_cohort": Form("person_id"),
     "kpi_catalogue": Form("kpi_id", _unchanged),
@@ -176,7 +179,10 @@ def _tier_tables(tier: str, published: dict[str, Table], frames: dict[str, tuple
     """The tier's tables: name -> (dbt model, rows, (column, type) pairs)."""
     if tier == "restricted":
         return {name: (published[name].model, frame, types) for name, (frame, types) in frames.items()}
-    tables = {name: (table.model, table.form.public(frames[name][0], settings), frames[name][1])
+    by_model = {table.model: frames[name][0] for name, table in published.items()}
+    tables = {name: (table.model, table.form.public(frames[name][0], settings,
+                                                    **{arg: by_model[model] for arg, model in table.form.reads}),
+                     frames[name][1])
               for name, table in published.items() if table.form.public}
     public_kpi_values = tables["kpi_values"][1]  # e.g. Staffordshire's benchmark rows exactly as published
     tables |= {name: (table.model, table.form.from_public_kpi_values(frames[name][0], public_kpi_values),

@@ -2,7 +2,9 @@
 
 Cells are the counts of rows: ``counts`` has one row per table row and one column per
 measure (e.g. numerator and denominator), NaN where a row has no such count. A
-``Relation`` says that the children's counts add up to the total's, measure by measure.
+``Relation`` says that the children's counts add up to the total's, measure by measure, each
+child's count times its weight where the relation has weights (an apportioned district's count
+is the sum of its sub-ICBs' counts, each times the crosswalk weight of the district in it).
 A relation is used for a measure where every cell has that count and the children do
 not exceed the total: children that leave part of the total uncounted (pupils living
 outside the county) are cautiously treated as adding up to it, while children that
@@ -36,10 +38,14 @@ _TOLERANCE = 1e-9
 
 
 class Relation(NamedTuple):
-    """Row positions: the ``children`` add up to the ``total``."""
+    """Row positions: the ``children`` (times ``weights``, all 1 if None) add up to the ``total``."""
 
     total: int
     children: np.ndarray
+    weights: np.ndarray | None = None
+
+    def coefficients(self) -> np.ndarray:
+        return np.ones(len(self.children)) if self.weights is None else np.asarray(self.weights, dtype="float64")
 
 
 def protect(counts: np.ndarray, suppressed: np.ndarray, relations: list[Relation]) -> np.ndarray:
@@ -59,7 +65,7 @@ def protect(counts: np.ndarray, suppressed: np.ndarray, relations: list[Relation
 def _adds_up(values: np.ndarray, relation: Relation) -> bool:
     total, children = values[relation.total], values[relation.children]
     return bool(np.isfinite(total) and np.isfinite(children).all()
-                and children.sum() <= total * (1 + _TOLERANCE) + _TOLERANCE)
+                and children @ relation.coefficients() <= total * (1 + _TOLERANCE) + _TOLERANCE)
 
 
 def _protect_relations(counts: np.ndarray, suppressed: np.ndarray, equations: list) -> None:
@@ -93,9 +99,10 @@ def _chain_exposure(counts: np.ndarray, suppressed: np.ndarray, equations: list)
     column = {variable: j for j, variable in enumerate(variables)}
     matrix = np.zeros((len(equations), len(variables)))
     for i, (measure, relation) in enumerate(equations):
-        for row, sign in ((relation.total, 1.0), *((child, -1.0) for child in relation.children)):
+        for row, coefficient in ((relation.total, 1.0),
+                                 *zip(relation.children, -relation.coefficients())):
             if suppressed[row]:
-                matrix[i, column[row, measure]] = sign
+                matrix[i, column[row, measure]] += coefficient
     eigenvalues, eigenvectors = np.linalg.eigh(matrix.T @ matrix)
     null_space = eigenvectors[:, eigenvalues < _TOLERANCE * max(1.0, eigenvalues.max())]
     free = np.abs(null_space).max(axis=1, initial=0.0)

@@ -322,8 +322,11 @@ def test_the_attacker_recovers_no_count_from_the_public_tier_of_the_sample_drop(
     _, home = published
     public = pd.read_parquet(home / "publish" / "public" / "kpi_values.parquet")
     restricted = pd.read_parquet(home / "publish" / "restricted" / "kpi_values.parquet")
+    crosswalk = pd.read_parquet(home / "publish" / "restricted" / "sub_icb_district_crosswalk.parquet")
     key = ["kpi_id", "reporting_date", "geography_level", "geography_code", "breakdown", "breakdown_value"]
     assert public[key].equals(restricted[key])
     assert (public.status == "suppressed").sum() > 100  # the drop does exercise suppression
-    assert attack(public, restricted) == []
-    assert_frame_equal(public_kpi_values(restricted), public)  # the public tier is a function of the restricted
+    assert (public.method == "APPORTIONED").any()  # and apportioned figures (rule 6)
+    assert attack(public, restricted, crosswalk=crosswalk) == []
+    # the public tier is a function of the restricted
+    assert_frame_equal(public_kpi_values(restricted, crosswalk=crosswalk), public)
