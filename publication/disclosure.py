@@ -116,17 +116,32 @@ def primary_suppression(kpis: pd.DataFrame, settings: DisclosureSettings = Discl
     return settings.is_small(np.column_stack([np.where(is_count, value, numerator), denominator])).any(axis=1)
 
 
-def disclosure_summary(kpis: pd.DataFrame, public: pd.DataFrame, settings: DisclosureSettings) -> dict:
-    """What disclosure control did to ``kpis`` (restricted) to make ``public``, for publication.json."""
-    primary = int(primary_suppression(kpis, settings).sum())
-    withheld = int(public["suppressed"].sum())
+def disclosure_summary(controlled: dict[str, tuple[np.ndarray, pd.DataFrame]], settings: DisclosureSettings,
+                       repeated: dict[str, pd.DataFrame] | None = None) -> dict:
+    """What disclosure control did, for publication.json: ``controlled`` maps each table whose
+    counts it controls to (its primary suppressions, its public form); ``cells`` and the
+    suppression counts add those tables up. ``repeated`` tables (kpi_benchmarks' warehouse rows
+    are kpi_values rows) are listed by status in ``tables`` but not added again."""
+    tables = {name: {status: int((public["status"] == status).sum()) for status in STATUSES}
+              for name, (_, public) in {**controlled, **{n: (None, f) for n, f in (repeated or {}).items()}}.items()}
+    primary = sum(int(mask.sum()) for mask, _ in controlled.values())
+    withheld = sum(int((public["status"] == "suppressed").sum()) for _, public in controlled.values())
     return {
         "threshold": settings.threshold,
         "rounding_base": settings.rounding_base,
-        "cells": {status: int((public["status"] == status).sum()) for status in STATUSES},
+        "cells": {status: sum(tables[name][status] for name in controlled) for status in STATUSES},
         "primary_suppressed": primary,
         "secondary_suppressed": withheld - primary,
+        "withheld_by_table": {name: tables[name]["suppressed"] for name in controlled},
+        "tables": tables,
     }
+
+
+def crosswalk_primary_suppression(crosswalk: pd.DataFrame, settings: DisclosureSettings = DisclosureSettings()
+                                  ) -> np.ndarray:
+    """The crosswalk rows withheld for a small population or sub-ICB population of their own."""
+    return settings.is_small(np.column_stack([_floats(crosswalk[c]) for c in ("population", "sub_icb_population")])
+                             ).any(axis=1)
 
 
 def public_crosswalk(crosswalk: pd.DataFrame, settings: DisclosureSettings = DisclosureSettings()) -> pd.DataFrame:
@@ -136,7 +151,8 @@ def public_crosswalk(crosswalk: pd.DataFrame, settings: DisclosureSettings = Dis
     up to its ``sub_icb_population`` (its weights sum to 1 over every destination). A
     withheld population or sub-ICB population is empty. ``weight`` is published only where
     ``population`` and the sub-ICB population are, and is computed from the published (rounded)
-    populations to ``WEIGHT_DECIMALS`` places, like public percentages.
+    populations to ``WEIGHT_DECIMALS`` places, like public percentages. ``status`` is
+    ``suppressed`` where any of the row's figures is withheld.
     """
     population = _floats(crosswalk["population"])
     sub_icb = crosswalk.groupby("sub_icb_code", sort=False, dropna=False).ngroup().to_numpy()
@@ -156,6 +172,8 @@ def public_crosswalk(crosswalk: pd.DataFrame, settings: DisclosureSettings = Dis
     # a published weight beside a withheld sub-ICB population would give the population back (unless it is 0)
     public["weight"] = _withheld(weight, withheld | (suppressed[total_of_row] & (rounded_population != 0)))
     public["sub_icb_population"] = _withheld(rounded_sub_icb, suppressed[total_of_row])
+    withheld_any = public[["population", "weight", "sub_icb_population"]].isna().to_numpy().any(axis=1)
+    public["status"] = np.where(withheld_any, "suppressed", crosswalk["status"].to_numpy(dtype=object))
     return public
 
 

@@ -11,6 +11,10 @@ sub-ICB rows it was apportioned from, each times its crosswalk weight (rule 6; t
 is assumed to know the exact weights). A percentage's numerator is at most its
 denominator. Later geographies and history add relations, not a new attack.
 
+``reconciliation_counts`` and ``crosswalk_counts`` turn the other public tables that carry
+counts into such rows, so the same attack reads them. Any published count that only small
+counts round to is a failure of primary suppression.
+
 For every withheld count the attacker solves two linear programmes over the relations that
 reach it through withheld counts (the published counts in them free within their rounding
 intervals): its least and greatest value. A count whose range holds a single whole number
@@ -104,13 +108,57 @@ def attack(public: pd.DataFrame, restricted: pd.DataFrame,
     whole_of = whole_of_area() if whole_of is None else whole_of
     assert crosswalk is not None or not (public["method"] == "APPORTIONED").any(), "apportioned rows need weights"
     weights = apportionment_weights(crosswalk)
-    found = []
+    found = _published_small_counts(public, settings)
     for (kpi_id, _), rows in public.groupby(["kpi_id", "reporting_date"], sort=False):
         truth = restricted.loc[rows.index]
         for relations, unknowns in _blocks(rows.reset_index(drop=True), truth.reset_index(drop=True), whole_of,
                                            weights):
             found += _attack_block(kpi_id, rows.reset_index(drop=True), relations, unknowns, settings)
     return found
+
+
+def _published_small_counts(public: pd.DataFrame, settings: DisclosureSettings) -> list[Recovery]:
+    """Published counts that only small counts (1 to the threshold) round to: primary suppression's failures."""
+    found = []
+    half = settings.rounding_base / 2
+    for i in range(len(public)):
+        row = public.iloc[i]
+        for column, name in measures(public.iloc[[i]]):
+            published = row[column]
+            if (row["status"] != "suppressed" and not pd.isna(published) and published > 0
+                    and published + half <= settings.threshold + 1):
+                found.append(Recovery(row["kpi_id"], tuple(row[KEY]), name, max(published - half, 0.0),
+                                      published + half))
+    return found
+
+
+def reconciliation_counts(reconciliation: pd.DataFrame, county: tuple[str, str]) -> pd.DataFrame:
+    """``ehcp_reconciliation`` as count rows the attack reads: per census day, the plans the council
+    maintains (TOTAL) and, among them, those of county residents (RESIDENCE = COUNTY; at most the TOTAL)."""
+    rows = []
+    for r in reconciliation.itertuples():
+        for breakdown, value, count in (("TOTAL", "TOTAL", r.warehouse_plans_maintained),
+                                        ("RESIDENCE", "COUNTY", r.warehouse_ehcp_count)):
+            rows.append({"kpi_id": "ehcp_reconciliation", "reporting_date": r.census_date,
+                         "geography_level": county[0], "geography_code": county[1], "breakdown": breakdown,
+                         "breakdown_value": value, "value": count, "numerator": count, "denominator": np.nan,
+                         "unit": "count", "method": "DIRECT", "status": r.status})
+    return pd.DataFrame.from_records(rows)
+
+
+def crosswalk_counts(crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """``sub_icb_district_crosswalk`` as count rows the attack reads: each sub-ICB's population
+    (TOTAL) and its populations by destination (LAD), which add up to it. A weight is the ratio
+    of the published populations, so it tells nothing more; a count is withheld where it is empty."""
+    rows = []
+    for sub_icb, block in crosswalk.groupby("sub_icb_code", sort=False):
+        cells = [("TOTAL", "TOTAL", block["sub_icb_population"].iat[0])]
+        cells += list(zip(["LAD"] * len(block), block["lad_code"], block["population"]))
+        rows += [{"kpi_id": "sub_icb_district_crosswalk", "reporting_date": "", "geography_level": "SUB_ICB",
+                  "geography_code": sub_icb, "breakdown": breakdown, "breakdown_value": value, "value": count,
+                  "numerator": count, "denominator": np.nan, "unit": "count", "method": "DIRECT",
+                  "status": "suppressed" if pd.isna(count) else "available"} for breakdown, value, count in cells]
+    return pd.DataFrame.from_records(rows)
 
 
 def _blocks(rows, truth, whole_of, weights) -> Iterator[tuple[list, list]]:

@@ -4,13 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import publication.benchmarks as benchmarks
 import publication.disclosure as disclosure
-from publication.disclosure import DisclosureSettings, public_kpi_values
+from publication.benchmarks import public_reconciliation
+from publication.disclosure import DisclosureSettings, public_crosswalk, public_kpi_values
 from publication.geographies import whole_of_area
-from tests.publication.attacker import attack, recovered_pairs
+from tests.publication.attacker import attack, crosswalk_counts, reconciliation_counts, recovered_pairs
 from tests.publication.random_tables import kpis, random_cells, table_and_relations
 
 TABLES = 60
+COUNTY = ("COUNTY", "E10000028")
 EXACT = object.__new__(DisclosureSettings)  # counts published as they are, which the settings refuse
 object.__setattr__(EXACT, "threshold", 7)
 object.__setattr__(EXACT, "rounding_base", 1)
@@ -159,3 +162,38 @@ def test_apportioned_rows_without_their_crosswalk_are_refused(counts):
     restricted = apportioned_table(counts, HARD_APPORTIONED["tiny sub-ICB"])
     with pytest.raises(ValueError, match="needs the crosswalk"):
         public_kpi_values(restricted)
+
+
+# The other public tables that carry counts, read by the same attack.
+def reconciliation(*counts: tuple[float, float]) -> pd.DataFrame:
+    """January rows of (warehouse_ehcp_count, warehouse_plans_maintained) beside a DfE figure."""
+    return pd.DataFrame({
+        "census_date": [f"{2023 + i}-01-18" for i in range(len(counts))],
+        "warehouse_ehcp_count": [float(c[0]) for c in counts],
+        "warehouse_plans_maintained": [float(c[1]) for c in counts],
+        "dfe_ehcp_count": 8461.0, "difference": [c[0] - 8461.0 for c in counts],
+        "difference_percent": [100 * (c[0] - 8461.0) / 8461.0 for c in counts], "suppressed": False,
+        "status": "available", "dfe_status": "available"})
+
+
+def test_no_council_count_is_recovered_from_the_reconciliation(monkeypatch):
+    # 5 of 6 plans, 3 of 10 (10 published: at most 12 left for the residents), 7488 of 7521
+    restricted = reconciliation((5, 6), (3, 10), (7488, 7521))
+    public = public_reconciliation(restricted, DisclosureSettings())
+    as_counts = (reconciliation_counts(public, COUNTY), reconciliation_counts(restricted, COUNTY))
+    assert attack(*as_counts, {}) == []
+    monkeypatch.setattr(benchmarks, "reconciliation_primary_suppression",
+                        lambda frame, settings: np.zeros(len(frame), dtype=bool))
+    public = public_reconciliation(restricted, DisclosureSettings())
+    found = attack(reconciliation_counts(public, COUNTY), as_counts[1], {})
+    assert {(f.key[2], f.low, f.high) for f in found} >= {("RESIDENCE", 2.5, 7.5), ("TOTAL", 2.5, 7.5)}
+
+
+def test_no_population_is_recovered_from_the_public_crosswalk(monkeypatch, crosswalk):
+    # 04Y: 800 + 195 + 5 = 1000; 05D: 6 + 0 = 6 (crosswalk fixture)
+    restricted = crosswalk_counts(crosswalk)
+    for settings in (DisclosureSettings(), EXACT):
+        assert attack(crosswalk_counts(public_crosswalk(crosswalk, settings)), restricted, {}, settings) == []
+    monkeypatch.setattr(disclosure, "protect", lambda counts, suppressed, relations: suppressed)
+    found = attack(crosswalk_counts(public_crosswalk(crosswalk, EXACT)), restricted, {}, EXACT)
+    assert ("SUB_ICB", "04Y", "LAD", "E07000197") in {f.key for f in found if f.low == f.high == 5}

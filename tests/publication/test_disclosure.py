@@ -181,6 +181,7 @@ def test_crosswalk_populations_and_weights(crosswalk):
     assert list(public.weight.fillna(-1)) == [0.8, -1, -1, -1, 0.0, 1.0, 0.0]
     assert list(public.sub_icb_population.fillna(-1)) == [1000, 1000, 1000, -1, -1, 400, 400]
     assert list(public.columns) == list(crosswalk.columns)
+    assert list(public.status) == ["available", *["suppressed"] * 4, "available", "available"]
     rounded = public_crosswalk(crosswalk.assign(population=crosswalk.population + 3,
                                                 sub_icb_population=crosswalk.sub_icb_population + 9))
     assert rounded.population[0] == 805 and rounded.sub_icb_population[0] == 1010  # 803 -> 805, 1009 -> 1010
