@@ -19,7 +19,8 @@ row (``unit = days``) is the number of values the median is taken over.
   each ``APPORTIONED`` district row to the ``SUB_ICB`` rows of the same breakdown value it was
   apportioned from, each times the crosswalk weight of the district in that sub-ICB (rule 6:
   the reader is assumed to know the exact weights, more than the public crosswalk tells), so no
-  withheld sub-ICB or district count follows from apportioned ones. A count published by
+  withheld sub-ICB count follows from apportioned ones (an apportioned figure, published counts
+  times public weights, is protected through its breakdown relations only). A count published by
   two KPIs (``ehcp_count`` and the numerators of ``ehcp_rate_0_25``) is protected within
   each KPI, not across them.
 - Published (disclosure.md v2): a withheld row has ``status = suppressed`` (and

@@ -24,6 +24,10 @@ withheld count is recoverable when
    breakdown totals: its unit vector lies in the row space of the relations restricted
    to the withheld cells.
 
+The total of a weighted relation (an apportioned figure) is an estimate, the sub-ICBs' counts
+times public weights, not a count of people: a weighted relation protects its children (the
+sub-ICBs' counts), never its total, which the other relations protect as before.
+
 ``protect`` withholds further rows until none of these holds: for 1 and 2 the smallest
 published non-zero child of the relation (its total if there is none), for 3 the smallest
 published non-zero child of the relations that determine the count (else their total).
@@ -53,10 +57,15 @@ def protect(counts: np.ndarray, suppressed: np.ndarray, relations: list[Relation
     no withheld count can be recovered through ``relations``."""
     equations = [(measure, relation) for relation in relations for measure in range(counts.shape[1])
                  if _adds_up(counts[:, measure], relation)]
+    estimates = np.zeros(len(counts), dtype=bool)
+    estimates[[relation.total for relation in relations if relation.weights is not None]] = True
+    unweighted = [(measure, relation) for measure, relation in equations if relation.weights is None]
     protected = suppressed.copy()
     while True:
         _protect_relations(counts, protected, equations)
-        row = _chain_exposure(counts, protected, equations)
+        row = _chain_exposure(counts, protected, equations, ~estimates)
+        if row is None:  # estimates, through the relations other than the weighted ones
+            row = _chain_exposure(counts, protected, unweighted, estimates)
         if row is None:
             return protected
         protected[row] = True
@@ -85,13 +94,14 @@ def _protect_relations(counts: np.ndarray, suppressed: np.ndarray, equations: li
 def _exposes(values: np.ndarray, suppressed: np.ndarray, relation: Relation) -> bool:
     withheld_children = relation.children[suppressed[relation.children]]
     if suppressed[relation.total] + withheld_children.size == 1:
-        return True
+        return relation.weights is None or withheld_children.size == 1  # a weighted total is an estimate
     return (not suppressed[relation.total] and withheld_children.size > 0
             and bool((values[withheld_children] == 1).all()))
 
 
-def _chain_exposure(counts: np.ndarray, suppressed: np.ndarray, equations: list) -> int | None:
-    """The row to withhold so that fewer counts follow from several relations (case 3), or None."""
+def _chain_exposure(counts: np.ndarray, suppressed: np.ndarray, equations: list, targets: np.ndarray) -> int | None:
+    """The row to withhold so that fewer of the ``targets`` rows' counts follow from several
+    relations (case 3), or None."""
     equations = [(m, r) for m, r in equations if suppressed[[r.total, *r.children]].any()]
     variables = sorted({(row, m) for m, r in equations for row in (r.total, *r.children) if suppressed[row]})
     if not variables:
@@ -107,6 +117,8 @@ def _chain_exposure(counts: np.ndarray, suppressed: np.ndarray, equations: list)
     null_space = eigenvectors[:, eigenvalues < _TOLERANCE * max(1.0, eigenvalues.max())]
     free = np.abs(null_space).max(axis=1, initial=0.0)
     for j in np.flatnonzero(free < 1e-6):
+        if not targets[variables[j][0]]:
+            continue
         target = np.zeros(len(variables))
         target[j] = 1.0
         weights = np.linalg.lstsq(matrix.T, target, rcond=None)[0]

@@ -8,7 +8,9 @@ row's only count). The relations are the sums the tables publish, each given by 
 exactly): breakdown cells and their TOTAL, cross-tabulation cells and their margins, the
 areas of a geography and the whole it lies in, and each apportioned district row to the
 sub-ICB rows it was apportioned from, each times its crosswalk weight (rule 6; the attacker
-is assumed to know the exact weights). A percentage's numerator is at most its
+is assumed to know the exact weights). That relation is there to recover sub-ICB counts: an
+apportioned figure is the sub-ICBs' counts times public weights, an estimate rather than a
+count of people, so it is attacked through the other relations only. A percentage's numerator is at most its
 denominator. Later geographies and history add relations, not a new attack.
 
 ``reconciliation_counts`` and ``crosswalk_counts`` turn the other public tables that carry
@@ -113,7 +115,12 @@ def attack(public: pd.DataFrame, restricted: pd.DataFrame,
         truth = restricted.loc[rows.index]
         for relations, unknowns in _blocks(rows.reset_index(drop=True), truth.reset_index(drop=True), whole_of,
                                            weights):
-            found += _attack_block(kpi_id, rows.reset_index(drop=True), relations, unknowns, settings)
+            local = rows.reset_index(drop=True)
+            # a count of people through every relation; an apportioned estimate (sub-ICB counts times
+            # public weights) through the relations other than the one it is made by
+            found += _attack_block(kpi_id, local, relations, unknowns, settings, "DIRECT")
+            found += _attack_block(kpi_id, local, [r for r in relations if r.weights is None], unknowns, settings,
+                                   "APPORTIONED")
     return found
 
 
@@ -184,9 +191,11 @@ def _exactness(relation: Relation, values: np.ndarray) -> Relation | None:
                     weights=relation.weights)
 
 
-def _attack_block(kpi_id, rows, relations, unknowns, settings) -> list[Recovery]:
+def _attack_block(kpi_id, rows, relations, unknowns, settings, method) -> list[Recovery]:
+    """The recovered withheld counts of the rows of ``method``."""
     withheld = {u for u in unknowns if rows["status"].iat[u[0]] == "suppressed"}
-    if not withheld:
+    targets = {u for u in withheld if rows["method"].iat[u[0]] == method}
+    if not targets:
         return []
     variable = {u[0]: j for j, u in enumerate(unknowns)}
     bounds = [_bounds(rows, row, column, settings) for row, column, _ in unknowns]
@@ -199,6 +208,8 @@ def _attack_block(kpi_id, rows, relations, unknowns, settings) -> list[Recovery]
                 by_row[row].append(r)
     found = []
     for component in _components(withheld, by_row):
+        if targets.isdisjoint(component):
+            continue
         comp_relations = list({id(r): r for u in component for r in by_row[u[0]]}.values())
         rows_in = sorted({row for r in comp_relations for row in (r.total, *r.children)} | {u[0] for u in component})
         local = {row: k for k, row in enumerate(rows_in)}
@@ -212,7 +223,7 @@ def _attack_block(kpi_id, rows, relations, unknowns, settings) -> list[Recovery]
         low_b = np.array([bounds[variable[row]][0] for row in rows_in])
         high_b = np.array([bounds[variable[row]][1] for row in rows_in])
         kinds = np.array([integral[variable[row]] for row in rows_in], dtype=int)
-        for unknown in sorted(component):
+        for unknown in sorted(targets.intersection(component)):
             k = local[unknown[0]]
             low, high = (_optimum(matrix, lower, upper, low_b, high_b, kinds, k, sense) for sense in (1, -1))
             if kinds[k] and math.isfinite(high) and (math.floor(high + 1e-6) - math.ceil(low - 1e-6)) < 1:

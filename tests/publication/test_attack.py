@@ -197,3 +197,13 @@ def test_no_population_is_recovered_from_the_public_crosswalk(monkeypatch, cross
     monkeypatch.setattr(disclosure, "protect", lambda counts, suppressed, relations: suppressed)
     found = attack(crosswalk_counts(public_crosswalk(crosswalk, EXACT)), restricted, {}, EXACT)
     assert ("SUB_ICB", "04Y", "LAD", "E07000197") in {f.key for f in found if f.low == f.high == 5}
+
+
+def test_a_small_apportioned_share_does_not_withhold_the_sub_icb_it_comes_from(counts, row):
+    """Tamworth gets 0.1 of 05Q's 25: 2.5 is withheld, but it is 05Q's published count times a
+    public weight, an estimate rather than a count of people, so 05Q's 25 stays published."""
+    public = public_kpi_values(apportioned_table(counts, HARD_APPORTIONED["suppressed direct cell"]),
+                               crosswalk=CROSSWALK)
+    assert row(public, level="DISTRICT", code="E07000199").status == "suppressed"
+    assert (row(public, level="SUB_ICB", code="05Q").status, row(public, level="SUB_ICB", code="05Q").value) == (
+        "available", 25)

@@ -123,7 +123,7 @@ def test_the_summary_counts_primary_and_secondary_suppression(counts):
                                                  public_kpi_values(table, settings))}, settings)
     cells = {"available": 2, "suppressed": 2, "not_applicable": 0, "not_available": 0}
     assert summary == {"threshold": 7, "rounding_base": 5, "primary_suppressed": 1, "secondary_suppressed": 1,
-                       "cells": cells, "tables": {"kpi_values": cells}}
+                       "cells": cells, "withheld_by_table": {"kpi_values": 2}, "tables": {"kpi_values": cells}}
 
 
 def test_the_summary_adds_up_every_controlled_table_but_not_repeated_rows(counts, crosswalk):
