@@ -92,3 +92,8 @@ def column_descriptions() -> dict[str, dict[str, str]]:
     return {node["name"]: {name: " ".join(column.get("description", "").split())
                            for name, column in node["columns"].items()}
             for node in _marts_nodes()}
+
+
+def table_descriptions() -> dict[str, str]:
+    """dbt model or seed name -> its description."""
+    return {node["name"]: " ".join(node.get("description", "").split()) for node in _marts_nodes()}

@@ -15,7 +15,12 @@ row (``unit = days``) is the number of values the median is taken over.
   geography; the cells of a cross-tabulation (``SEX|PRIMARY_NEED``) to the one-way
   breakdown rows of the same geography (``SEX = F`` sums ``F|*``); and the ``DIRECT``
   rows of the county's districts and sub-ICBs (the geographies seed) to the county row of
-  the same breakdown value (apportioned districts do not add up exactly). A count published by
+  the same breakdown value (apportioned districts do not add up to the county exactly); and
+  each ``APPORTIONED`` district row to the ``SUB_ICB`` rows of the same breakdown value it was
+  apportioned from, each times the crosswalk weight of the district in that sub-ICB (rule 6:
+  the reader is assumed to know the exact weights, more than the public crosswalk tells), so no
+  withheld sub-ICB count follows from apportioned ones (an apportioned figure, published counts
+  times public weights, is protected through its breakdown relations only). A count published by
   two KPIs (``ehcp_count`` and the numerators of ``ehcp_rate_0_25``) is protected within
   each KPI, not across them.
 - Published (disclosure.md v2): a withheld row has ``status = suppressed`` (and
@@ -40,6 +45,7 @@ WEIGHT_DECIMALS = 4
 RATE_SCALES = {"percent": 100.0, "per_100": 100.0, "per_1000": 1000.0}
 UNITS = frozenset({"count", "days", *RATE_SCALES})
 TOTAL = "TOTAL"
+APPORTIONED = "APPORTIONED"
 STATUSES = ("available", "suppressed", "not_applicable", "not_available")
 # Secondary suppression assumes a reader who knows published counts exactly, and guards against
 # what several sums determine; with counts published exactly, the bounds of several sums
@@ -72,17 +78,23 @@ class DisclosureSettings:
         return np.floor(counts / self.rounding_base + 0.5) * self.rounding_base
 
 
-def public_kpi_values(kpis: pd.DataFrame, settings: DisclosureSettings = DisclosureSettings()) -> pd.DataFrame:
-    """The public tier of a ``kpi_values`` table: same rows, columns and order, disclosure control applied."""
+def public_kpi_values(kpis: pd.DataFrame, settings: DisclosureSettings = DisclosureSettings(),
+                      crosswalk: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The public tier of a ``kpi_values`` table: same rows, columns and order, disclosure control applied.
+    ``crosswalk`` (the restricted ``sub_icb_district_crosswalk``) is needed when ``kpis`` has apportioned rows."""
     unknown_units = set(kpis["unit"]) - UNITS
     if unknown_units:
         raise ValueError(f"kpi_values has units without a disclosure rule: {sorted(map(str, unknown_units))}")
+    if crosswalk is None and (kpis["method"] == APPORTIONED).any():
+        raise ValueError("kpi_values has APPORTIONED rows: disclosure control needs the crosswalk they were "
+                         "apportioned with (sub_icb_district_crosswalk)")
+    weights = apportionment_weights(crosswalk)
     is_count = (kpis["unit"] == "count").to_numpy()
     value, numerator, denominator = (_floats(kpis[column]) for column in ("value", "numerator", "denominator"))
     counts = np.column_stack([np.where(is_count, value, numerator), denominator])
     suppressed = primary_suppression(kpis, settings)
     for rows in kpis.groupby(["kpi_id", "reporting_date"], sort=False, dropna=False).indices.values():
-        suppressed[rows] = protect(counts[rows], suppressed[rows], _kpi_relations(kpis.iloc[rows]))
+        suppressed[rows] = protect(counts[rows], suppressed[rows], _kpi_relations(kpis.iloc[rows], weights))
     public = kpis.copy()
     numerator, denominator = settings.rounded(numerator), settings.rounded(denominator)
     scale = kpis["unit"].map(RATE_SCALES).to_numpy(dtype="float64", na_value=np.nan)
@@ -105,17 +117,32 @@ def primary_suppression(kpis: pd.DataFrame, settings: DisclosureSettings = Discl
     return settings.is_small(np.column_stack([np.where(is_count, value, numerator), denominator])).any(axis=1)
 
 
-def disclosure_summary(kpis: pd.DataFrame, public: pd.DataFrame, settings: DisclosureSettings) -> dict:
-    """What disclosure control did to ``kpis`` (restricted) to make ``public``, for publication.json."""
-    primary = int(primary_suppression(kpis, settings).sum())
-    withheld = int(public["suppressed"].sum())
+def disclosure_summary(controlled: dict[str, tuple[np.ndarray, pd.DataFrame]], settings: DisclosureSettings,
+                       repeated: dict[str, pd.DataFrame] | None = None) -> dict:
+    """What disclosure control did, for publication.json: ``controlled`` maps each table whose
+    counts it controls to (its primary suppressions, its public form); ``cells`` and the
+    suppression counts add those tables up. ``repeated`` tables (kpi_benchmarks' warehouse rows
+    are kpi_values rows) are listed by status in ``tables`` but not added again."""
+    tables = {name: {status: int((public["status"] == status).sum()) for status in STATUSES}
+              for name, (_, public) in {**controlled, **{n: (None, f) for n, f in (repeated or {}).items()}}.items()}
+    primary = sum(int(mask.sum()) for mask, _ in controlled.values())
+    withheld = sum(int((public["status"] == "suppressed").sum()) for _, public in controlled.values())
     return {
         "threshold": settings.threshold,
         "rounding_base": settings.rounding_base,
-        "cells": {status: int((public["status"] == status).sum()) for status in STATUSES},
+        "cells": {status: sum(tables[name][status] for name in controlled) for status in STATUSES},
         "primary_suppressed": primary,
         "secondary_suppressed": withheld - primary,
+        "withheld_by_table": {name: tables[name]["suppressed"] for name in controlled},
+        "tables": tables,
     }
+
+
+def crosswalk_primary_suppression(crosswalk: pd.DataFrame, settings: DisclosureSettings = DisclosureSettings()
+                                  ) -> np.ndarray:
+    """The crosswalk rows withheld for a small population or sub-ICB population of their own."""
+    return settings.is_small(np.column_stack([_floats(crosswalk[c]) for c in ("population", "sub_icb_population")])
+                             ).any(axis=1)
 
 
 def public_crosswalk(crosswalk: pd.DataFrame, settings: DisclosureSettings = DisclosureSettings()) -> pd.DataFrame:
@@ -125,7 +152,8 @@ def public_crosswalk(crosswalk: pd.DataFrame, settings: DisclosureSettings = Dis
     up to its ``sub_icb_population`` (its weights sum to 1 over every destination). A
     withheld population or sub-ICB population is empty. ``weight`` is published only where
     ``population`` and the sub-ICB population are, and is computed from the published (rounded)
-    populations to ``WEIGHT_DECIMALS`` places, like public percentages.
+    populations to ``WEIGHT_DECIMALS`` places, like public percentages. ``status`` is
+    ``suppressed`` where any of the row's figures is withheld.
     """
     population = _floats(crosswalk["population"])
     sub_icb = crosswalk.groupby("sub_icb_code", sort=False, dropna=False).ngroup().to_numpy()
@@ -145,6 +173,8 @@ def public_crosswalk(crosswalk: pd.DataFrame, settings: DisclosureSettings = Dis
     # a published weight beside a withheld sub-ICB population would give the population back (unless it is 0)
     public["weight"] = _withheld(weight, withheld | (suppressed[total_of_row] & (rounded_population != 0)))
     public["sub_icb_population"] = _withheld(rounded_sub_icb, suppressed[total_of_row])
+    withheld_any = public[["population", "weight", "sub_icb_population"]].isna().to_numpy().any(axis=1)
+    public["status"] = np.where(withheld_any, "suppressed", crosswalk["status"].to_numpy(dtype=object))
     return public
 
 
@@ -163,15 +193,40 @@ def _withheld(values: np.ndarray, suppressed: np.ndarray) -> np.ndarray:
     return np.where(suppressed, np.nan, values)
 
 
-def _kpi_relations(block: pd.DataFrame) -> list[Relation]:
+def apportionment_weights(crosswalk: pd.DataFrame | None) -> dict[str, dict[str, float]]:
+    """District (``lad_code``) -> sub-ICB -> the crosswalk weight of the district in the sub-ICB (above 0)."""
+    weights = defaultdict(dict)
+    if crosswalk is not None:
+        for sub_icb, district, weight in zip(crosswalk["sub_icb_code"], crosswalk["lad_code"], crosswalk["weight"]):
+            if weight > 0:
+                weights[district][sub_icb] = float(weight)
+    return dict(weights)
+
+
+def apportioned_from(level: str, code: str, breakdown: str, value: str, method: str,
+                     weights: dict[str, dict[str, float]]) -> list[tuple[tuple, float]]:
+    """The keys of the ``SUB_ICB`` rows an apportioned row was made from, each with its weight (rule 6)."""
+    if method != APPORTIONED:
+        return []
+    return [(("SUB_ICB", sub_icb, breakdown, value), weight)
+            for sub_icb, weight in sorted(weights.get(code, {}).items())]
+
+
+def _kpi_relations(block: pd.DataFrame, weights: dict[str, dict[str, float]]) -> list[Relation]:
     """The relations between the rows of one KPI and reporting date (positions within ``block``)."""
     keys = list(zip(block["geography_level"], block["geography_code"], block["breakdown"], block["breakdown_value"]))
     position = {key: i for i, key in enumerate(keys)}
     children = defaultdict(list)
+    relations = []
     for i, (key, method) in enumerate(zip(keys, block["method"])):
         for parent, kind in _parents(*key, method):
             children[parent, kind].append(i)
-    return [Relation(position[parent], np.array(rows)) for (parent, _), rows in children.items() if parent in position]
+        sources = apportioned_from(*key, method, weights)
+        if sources and all(source in position for source, _ in sources):
+            relations.append(Relation(i, np.array([position[source] for source, _ in sources]),
+                                      np.array([weight for _, weight in sources])))
+    return [Relation(position[parent], np.array(rows)) for (parent, _), rows in children.items()
+            if parent in position] + relations
 
 
 def _parents(level: str, code: str, breakdown: str, value: str, method: str) -> Iterator[tuple[tuple, tuple]]:

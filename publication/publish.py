@@ -28,10 +28,17 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from publication.benchmarks import public_kpi_benchmarks, public_reconciliation
+from publication.benchmarks import public_kpi_benchmarks, public_reconciliation, reconciliation_primary_suppression
 from publication.data_dictionary import DICTIONARY_COLUMNS, dictionary_rows
 from publication.dbt_manifest import published_models
-from publication.disclosure import DisclosureSettings, disclosure_summary, public_crosswalk, public_kpi_values
+from publication.disclosure import (
+    DisclosureSettings,
+    crosswalk_primary_suppression,
+    disclosure_summary,
+    primary_suppression,
+    public_crosswalk,
+    public_kpi_values,
+)
 
 KPI_COLUMNS = (
     "kpi_id", "reporting_date", "period_start", "period_end", "geography_level", "geography_code",
@@ -52,6 +59,10 @@ class Form:
     # made from the restricted rows and the public kpi_values, so after every table made by ``public``
     from_public_kpi_values: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame] | None = None
     columns: str = "*"
+    # keyword argument of ``public`` -> the dbt model whose restricted rows it is given
+    reads: tuple[tuple[str, str], ...] = ()
+    # the rows withheld for a small count of their own: a table whose counts disclosure control controls
+    primary: Callable[[pd.DataFrame, DisclosureSettings], np.ndarray] | None = None
 
     def query(self, model: str) -> str:
         return f"select {self.columns} from marts.{model} order by {self.order_by}"
@@ -65,13 +76,14 @@ def _unchanged(frame: pd.DataFrame, settings: DisclosureSettings) -> pd.DataFram
 # Keyed by dbt model: which models are published, as which table, in which tier, is the dbt manifest's
 # (publication.dbt_manifest); published_tables() checks the two agree. Tables are written in this order.
 FORMS = {
-    "kpi_values": Form(KPI_ORDER, public_kpi_values, columns=", ".join(KPI_COLUMNS)),
-    "sub_icb_district_crosswalk": Form("all", public_crosswalk),
+    "kpi_values": Form(KPI_ORDER, public_kpi_values, columns=", ".join(KPI_COLUMNS),
+                       reads=(("crosswalk", "sub_icb_district_crosswalk"),), primary=primary_suppression),
+    "sub_icb_district_crosswalk": Form("all", public_crosswalk, primary=crosswalk_primary_suppression),
     "mart_send_cohort": Form("person_id"),
     "kpi_catalogue": Form("kpi_id", _unchanged),
     "kpi_benchmarks": Form("kpi_id, breakdown, breakdown_value, comparator, geography_code",
                            from_public_kpi_values=public_kpi_benchmarks),
-    "ehcp_reconciliation": Form("census_date", public_reconciliation),
+    "ehcp_reconciliation": Form("census_date", public_reconciliation, primary=reconciliation_primary_suppression),
 }
 TIERS = ("restricted", "public")
 
@@ -158,7 +170,7 @@ def current_publication(home: Path) -> dict | None:
 def _write_tiers(con: duckdb.DuckDBPyConnection, folder: Path, settings: DisclosureSettings
                  ) -> tuple[dict[str, int], dict]:
     """Writes both tiers into ``folder``; returns the number of rows of each file and what disclosure
-    control withheld from ``kpi_values``."""
+    control withheld from the public tables."""
     row_counts = {}
     published = published_tables()
     frames = {name: _typed_frame(con, table.form.query(table.model)) for name, table in published.items()}
@@ -168,7 +180,11 @@ def _write_tiers(con: duckdb.DuckDBPyConnection, folder: Path, settings: Disclos
         (folder / tier).mkdir()
         for name, count in _write_tables(con, folder / tier, tables).items():
             row_counts[f"{tier}/{name}"] = count
-    return row_counts, disclosure_summary(frames["kpi_values"][0], tables["kpi_values"][1], settings)
+    controlled = {name: (table.form.primary(frames[name][0], settings), tables[name][1])
+                  for name, table in published.items() if table.form.primary}
+    repeated = {name: tables[name][1] for name, table in published.items()
+                if table.tier == "public" and not table.form.primary and "status" in tables[name][1]}
+    return row_counts, disclosure_summary(controlled, settings, repeated)
 
 
 def _tier_tables(tier: str, published: dict[str, Table], frames: dict[str, tuple[pd.DataFrame, list]],
@@ -176,7 +192,10 @@ def _tier_tables(tier: str, published: dict[str, Table], frames: dict[str, tuple
     """The tier's tables: name -> (dbt model, rows, (column, type) pairs)."""
     if tier == "restricted":
         return {name: (published[name].model, frame, types) for name, (frame, types) in frames.items()}
-    tables = {name: (table.model, table.form.public(frames[name][0], settings), frames[name][1])
+    by_model = {table.model: frames[name][0] for name, table in published.items()}
+    tables = {name: (table.model, table.form.public(frames[name][0], settings,
+                                                    **{arg: by_model[model] for arg, model in table.form.reads}),
+                     frames[name][1])
               for name, table in published.items() if table.form.public}
     public_kpi_values = tables["kpi_values"][1]  # e.g. Staffordshire's benchmark rows exactly as published
     tables |= {name: (table.model, table.form.from_public_kpi_values(frames[name][0], public_kpi_values),

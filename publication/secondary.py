@@ -2,7 +2,9 @@
 
 Cells are the counts of rows: ``counts`` has one row per table row and one column per
 measure (e.g. numerator and denominator), NaN where a row has no such count. A
-``Relation`` says that the children's counts add up to the total's, measure by measure.
+``Relation`` says that the children's counts add up to the total's, measure by measure, each
+child's count times its weight where the relation has weights (an apportioned district's count
+is the sum of its sub-ICBs' counts, each times the crosswalk weight of the district in it).
 A relation is used for a measure where every cell has that count and the children do
 not exceed the total: children that leave part of the total uncounted (pupils living
 outside the county) are cautiously treated as adding up to it, while children that
@@ -22,6 +24,10 @@ withheld count is recoverable when
    breakdown totals: its unit vector lies in the row space of the relations restricted
    to the withheld cells.
 
+The total of a weighted relation (an apportioned figure) is an estimate, the sub-ICBs' counts
+times public weights, not a count of people: a weighted relation protects its children (the
+sub-ICBs' counts), never its total, which the other relations protect as before.
+
 ``protect`` withholds further rows until none of these holds: for 1 and 2 the smallest
 published non-zero child of the relation (its total if there is none), for 3 the smallest
 published non-zero child of the relations that determine the count (else their total).
@@ -36,10 +42,14 @@ _TOLERANCE = 1e-9
 
 
 class Relation(NamedTuple):
-    """Row positions: the ``children`` add up to the ``total``."""
+    """Row positions: the ``children`` (times ``weights``, all 1 if None) add up to the ``total``."""
 
     total: int
     children: np.ndarray
+    weights: np.ndarray | None = None
+
+    def coefficients(self) -> np.ndarray:
+        return np.ones(len(self.children)) if self.weights is None else np.asarray(self.weights, dtype="float64")
 
 
 def protect(counts: np.ndarray, suppressed: np.ndarray, relations: list[Relation]) -> np.ndarray:
@@ -47,10 +57,15 @@ def protect(counts: np.ndarray, suppressed: np.ndarray, relations: list[Relation
     no withheld count can be recovered through ``relations``."""
     equations = [(measure, relation) for relation in relations for measure in range(counts.shape[1])
                  if _adds_up(counts[:, measure], relation)]
+    estimates = np.zeros(len(counts), dtype=bool)
+    estimates[[relation.total for relation in relations if relation.weights is not None]] = True
+    unweighted = [(measure, relation) for measure, relation in equations if relation.weights is None]
     protected = suppressed.copy()
     while True:
         _protect_relations(counts, protected, equations)
-        row = _chain_exposure(counts, protected, equations)
+        row = _chain_exposure(counts, protected, equations, ~estimates)
+        if row is None:  # estimates, through the relations other than the weighted ones
+            row = _chain_exposure(counts, protected, unweighted, estimates)
         if row is None:
             return protected
         protected[row] = True
@@ -59,7 +74,7 @@ def protect(counts: np.ndarray, suppressed: np.ndarray, relations: list[Relation
 def _adds_up(values: np.ndarray, relation: Relation) -> bool:
     total, children = values[relation.total], values[relation.children]
     return bool(np.isfinite(total) and np.isfinite(children).all()
-                and children.sum() <= total * (1 + _TOLERANCE) + _TOLERANCE)
+                and children @ relation.coefficients() <= total * (1 + _TOLERANCE) + _TOLERANCE)
 
 
 def _protect_relations(counts: np.ndarray, suppressed: np.ndarray, equations: list) -> None:
@@ -79,13 +94,14 @@ def _protect_relations(counts: np.ndarray, suppressed: np.ndarray, equations: li
 def _exposes(values: np.ndarray, suppressed: np.ndarray, relation: Relation) -> bool:
     withheld_children = relation.children[suppressed[relation.children]]
     if suppressed[relation.total] + withheld_children.size == 1:
-        return True
+        return relation.weights is None or withheld_children.size == 1  # a weighted total is an estimate
     return (not suppressed[relation.total] and withheld_children.size > 0
             and bool((values[withheld_children] == 1).all()))
 
 
-def _chain_exposure(counts: np.ndarray, suppressed: np.ndarray, equations: list) -> int | None:
-    """The row to withhold so that fewer counts follow from several relations (case 3), or None."""
+def _chain_exposure(counts: np.ndarray, suppressed: np.ndarray, equations: list, targets: np.ndarray) -> int | None:
+    """The row to withhold so that fewer of the ``targets`` rows' counts follow from several
+    relations (case 3), or None."""
     equations = [(m, r) for m, r in equations if suppressed[[r.total, *r.children]].any()]
     variables = sorted({(row, m) for m, r in equations for row in (r.total, *r.children) if suppressed[row]})
     if not variables:
@@ -93,13 +109,16 @@ def _chain_exposure(counts: np.ndarray, suppressed: np.ndarray, equations: list)
     column = {variable: j for j, variable in enumerate(variables)}
     matrix = np.zeros((len(equations), len(variables)))
     for i, (measure, relation) in enumerate(equations):
-        for row, sign in ((relation.total, 1.0), *((child, -1.0) for child in relation.children)):
+        for row, coefficient in ((relation.total, 1.0),
+                                 *zip(relation.children, -relation.coefficients())):
             if suppressed[row]:
-                matrix[i, column[row, measure]] = sign
+                matrix[i, column[row, measure]] += coefficient
     eigenvalues, eigenvectors = np.linalg.eigh(matrix.T @ matrix)
     null_space = eigenvectors[:, eigenvalues < _TOLERANCE * max(1.0, eigenvalues.max())]
     free = np.abs(null_space).max(axis=1, initial=0.0)
     for j in np.flatnonzero(free < 1e-6):
+        if not targets[variables[j][0]]:
+            continue
         target = np.zeros(len(variables))
         target[j] = 1.0
         weights = np.linalg.lstsq(matrix.T, target, rcond=None)[0]

@@ -9,14 +9,29 @@
 
 {#- Why a published figure is missing: the DfE's statistics symbols, or a blank cell; null when
     the figure is a number. -#}
+{% macro dfe_symbol_reasons() -%}
+    {{ return({'x': 'unavailable (x)', 'c': 'confidential, withheld by the DfE (c)', 'z': 'not applicable (z)',
+               'low': 'below half the unit shown (low)', 'u': 'low reliability (u)'}) }}
+{%- endmacro %}
+
 {% macro dfe_missing_reason(raw) -%}
     case
         when {{ raw }} is null then 'blank in the release'
-        when {{ raw }} = 'x' then 'unavailable (x)'
-        when {{ raw }} = 'c' then 'confidential, withheld by the DfE (c)'
-        when {{ raw }} = 'z' then 'not applicable (z)'
-        when {{ raw }} = 'low' then 'below half the unit shown (low)'
-        when {{ raw }} = 'u' then 'low reliability (u)'
+        {%- for symbol, reason in dfe_symbol_reasons().items() %}
+        when {{ raw }} = '{{ symbol }}' then '{{ reason }}'
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- The status (disclosure.md rule 7) of a DfE figure from its missing_reason: available when it is
+    a number, suppressed for the DfE's c, not_applicable for z, not_available for any other symbol,
+    a blank or a figure not in the release. -#}
+{% macro dfe_status(missing_reason) -%}
+    case
+        when {{ missing_reason }} is null then 'available'
+        when {{ missing_reason }} = '{{ dfe_symbol_reasons()["c"] }}' then 'suppressed'
+        when {{ missing_reason }} = '{{ dfe_symbol_reasons()["z"] }}' then 'not_applicable'
+        else 'not_available'
     end
 {%- endmacro %}
 

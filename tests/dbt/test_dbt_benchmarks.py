@@ -60,6 +60,7 @@ def test_placement_shares_sum_the_dfe_columns_and_keep_symbols_missing(benchmark
     assert mainstream[("STATISTICAL_NEIGHBOUR", WARWICKSHIRE)] == pytest.approx(75)
     derbyshire = benchmarks[("ehcp_placement_share", "MAINSTREAM", "STATISTICAL_NEIGHBOUR", DERBYSHIRE)]
     assert derbyshire["value"] is None and derbyshire["missing_reason"] == "unavailable (x)"
+    assert derbyshire["status"] == "not_available" and derbyshire["suppressed"] is False
     assert derbyshire["neighbour_rank"] is None
     staffordshire = benchmarks[("ehcp_placement_share", "MAINSTREAM", "STAFFORDSHIRE", STAFFORDSHIRE)]
     assert (staffordshire["neighbour_rank"], staffordshire["neighbour_areas"]) == (2, 2)
@@ -67,8 +68,15 @@ def test_placement_shares_sum_the_dfe_columns_and_keep_symbols_missing(benchmark
     special = benchmarks[("ehcp_placement_share", "SPECIAL_STATE", "STAFFORDSHIRE", STAFFORDSHIRE)]
     assert (special["value"], special["numerator"]) == (None, None)
     assert special["missing_reason"] == "confidential, withheld by the DfE (c)"
+    assert special["status"] == "suppressed" and special["suppressed"] is True  # the DfE's c
+    assert staffordshire["status"] == "available" and "available" in warehouse_status(benchmarks)
+    assert warehouse_status(benchmarks) <= {"available", "not_applicable", "not_available"}  # as kpi_values
     neet = benchmarks[("ehcp_placement_share", "NEET", "ENGLAND", ENGLAND)]
     assert (neet["value"], neet["missing_reason"]) == (None, "unavailable (x)")
+
+
+def warehouse_status(benchmarks) -> set[str]:
+    return {row["status"] for (_, _, comparator, _), row in benchmarks.items() if comparator == "WAREHOUSE"}
 
 
 def test_calendar_year_kpis_use_the_latest_year_ending_by_the_reporting_date(benchmarks):
@@ -107,6 +115,9 @@ def test_january_reconciliation(warehouse):
             "select census_date, warehouse_ehcp_count, warehouse_plans_maintained, dfe_ehcp_count, difference,"
             " difference_percent from marts.ehcp_reconciliation order by census_date").fetchall()
     assert rows == [(date(2024, 1, 18), 5, 5, 5, 0, 0), (date(2025, 1, 16), 4, 4, 5, -1, -20)]
+    with duckdb.connect(str(warehouse)) as con:
+        statuses = con.execute("select distinct status, dfe_status from marts.ehcp_reconciliation").fetchall()
+    assert statuses == [("available", "available")]
 
 
 def test_without_the_dfe_tables_the_staging_models_are_empty(tmp_path):

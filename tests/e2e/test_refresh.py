@@ -20,7 +20,7 @@ from pandas.testing import assert_frame_equal
 from publication.disclosure import public_kpi_values
 from reporting.register import load as load_register
 from sample_data.generator import generate_drop
-from tests.publication.attacker import attack
+from tests.publication.attacker import attack, crosswalk_counts, reconciliation_counts
 
 AS_AT = date(2025, 7, 31)
 COUNTY = "E10000028"
@@ -322,8 +322,23 @@ def test_the_attacker_recovers_no_count_from_the_public_tier_of_the_sample_drop(
     _, home = published
     public = pd.read_parquet(home / "publish" / "public" / "kpi_values.parquet")
     restricted = pd.read_parquet(home / "publish" / "restricted" / "kpi_values.parquet")
+    crosswalk = pd.read_parquet(home / "publish" / "restricted" / "sub_icb_district_crosswalk.parquet")
     key = ["kpi_id", "reporting_date", "geography_level", "geography_code", "breakdown", "breakdown_value"]
     assert public[key].equals(restricted[key])
     assert (public.status == "suppressed").sum() > 100  # the drop does exercise suppression
-    assert attack(public, restricted) == []
-    assert_frame_equal(public_kpi_values(restricted), public)  # the public tier is a function of the restricted
+    assert (public.method == "APPORTIONED").any()  # and apportioned figures (rule 6)
+    assert attack(public, restricted, crosswalk=crosswalk) == []
+    # the public tier is a function of the restricted
+    assert_frame_equal(public_kpi_values(restricted, crosswalk=crosswalk), public)
+    # the other public tables with counts: the crosswalk's populations, the council's January counts
+    walk = {tier: pd.read_parquet(home / "publish" / tier / "sub_icb_district_crosswalk.parquet")
+            for tier in ("public", "restricted")}
+    assert attack(crosswalk_counts(walk["public"]), crosswalk_counts(walk["restricted"]), {}) == []
+    januaries = {tier: reconciliation_counts(pd.read_parquet(home / "publish" / tier / "ehcp_reconciliation.parquet"),
+                                             ("COUNTY", "E10000028")) for tier in ("public", "restricted")}
+    assert len(januaries["public"]) > 0 and attack(januaries["public"], januaries["restricted"], {}) == []
+    for table in ("kpi_values", "sub_icb_district_crosswalk", "kpi_benchmarks", "ehcp_reconciliation"):
+        frame = pd.read_parquet(home / "publish" / "public" / f"{table}.parquet")
+        assert set(frame.status) <= {"available", "suppressed", "not_applicable", "not_available"}, table
+        if "suppressed" in frame:
+            assert (frame.suppressed == (frame.status == "suppressed")).all(), table

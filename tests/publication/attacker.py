@@ -6,8 +6,16 @@ small (or to 0); a withheld one is only known to be 0 or more (at least 1 where 
 row's only count). The relations are the sums the tables publish, each given by the
 ``relations`` argument as (total row, child rows, whether the children cover the total
 exactly): breakdown cells and their TOTAL, cross-tabulation cells and their margins, the
-areas of a geography and the whole it lies in. A percentage's numerator is at most its
+areas of a geography and the whole it lies in, and each apportioned district row to the
+sub-ICB rows it was apportioned from, each times its crosswalk weight (rule 6; the attacker
+is assumed to know the exact weights). That relation is there to recover sub-ICB counts: an
+apportioned figure is the sub-ICBs' counts times public weights, an estimate rather than a
+count of people, so it is attacked through the other relations only. A percentage's numerator is at most its
 denominator. Later geographies and history add relations, not a new attack.
+
+``reconciliation_counts`` and ``crosswalk_counts`` turn the other public tables that carry
+counts into such rows, so the same attack reads them. Any published count that only small
+counts round to is a failure of primary suppression.
 
 For every withheld count the attacker solves two linear programmes over the relations that
 reach it through withheld counts (the published counts in them free within their rounding
@@ -26,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from publication.disclosure import DisclosureSettings
+from publication.disclosure import DisclosureSettings, apportioned_from, apportionment_weights
 from publication.geographies import whole_of_area
 
 KEY = ["geography_level", "geography_code", "breakdown", "breakdown_value"]
@@ -35,11 +43,16 @@ TOTAL = "TOTAL"
 
 @dataclass(frozen=True)
 class Relation:
-    """Rows of one table: the ``children`` add up to the ``total`` (``exact``), or to at most it."""
+    """Rows of one table: the ``children`` (times ``weights``, all 1 if None) add up to the ``total``
+    (``exact``), or to at most it."""
 
     total: int
     children: tuple[int, ...]
     exact: bool
+    weights: tuple[float, ...] | None = None
+
+    def coefficients(self) -> np.ndarray:
+        return np.ones(len(self.children)) if self.weights is None else np.array(self.weights)
 
 
 @dataclass(frozen=True)
@@ -53,15 +66,22 @@ class Recovery:
     high: float
 
 
-def shape_relations(rows: pd.DataFrame, whole_of: dict[tuple[str, str], tuple[str, str]]) -> list[Relation]:
+def shape_relations(rows: pd.DataFrame, whole_of: dict[tuple[str, str], tuple[str, str]],
+                    weights: dict[str, dict[str, float]] | None = None) -> list[Relation]:
     """The sums a table of one KPI and date publishes: a breakdown's cells to its TOTAL, a
-    cross-tabulation's cells to each margin, and the ``DIRECT`` rows of the areas in
-    ``whole_of`` (area -> whole) to the whole's row of the same breakdown value. Whether a
-    sum is exact is left to ``exactness``."""
+    cross-tabulation's cells to each margin, the ``DIRECT`` rows of the areas in
+    ``whole_of`` (area -> whole) to the whole's row of the same breakdown value, and each
+    ``APPORTIONED`` row to its sub-ICB rows times ``weights`` (district -> sub-ICB -> weight).
+    Whether a sum is exact is left to ``exactness``."""
     keys = [tuple(k) for k in rows[KEY].itertuples(index=False)]
     position = {key: i for i, key in enumerate(keys)}
     children = defaultdict(list)
+    apportioned = []
     for i, (level, code, breakdown, value) in enumerate(keys):
+        sources = apportioned_from(level, code, breakdown, value, rows["method"].iat[i], weights or {})
+        if sources and all(source in position for source, _ in sources):
+            apportioned.append(Relation(i, tuple(position[source] for source, _ in sources), exact=True,
+                                        weights=tuple(weight for _, weight in sources)))
         if breakdown != TOTAL:
             children[(level, code, TOTAL, TOTAL), breakdown].append(i)
             parts, values = breakdown.split("|"), value.split("|")
@@ -71,7 +91,7 @@ def shape_relations(rows: pd.DataFrame, whole_of: dict[tuple[str, str], tuple[st
         if rows["method"].iat[i] == "DIRECT" and (level, code) in whole_of:
             children[(*whole_of[level, code], breakdown, value), level].append(i)
     return [Relation(position[parent], tuple(rows_), exact=True)
-            for (parent, *_), rows_ in children.items() if parent in position]
+            for (parent, *_), rows_ in children.items() if parent in position] + apportioned
 
 
 def measures(rows: pd.DataFrame) -> list[tuple[str, str]]:
@@ -82,24 +102,78 @@ def measures(rows: pd.DataFrame) -> list[tuple[str, str]]:
 
 def attack(public: pd.DataFrame, restricted: pd.DataFrame,
            whole_of: dict[tuple[str, str], tuple[str, str]] | None = None,
-           settings: DisclosureSettings = DisclosureSettings()) -> list[Recovery]:
+           settings: DisclosureSettings = DisclosureSettings(), crosswalk: pd.DataFrame | None = None
+           ) -> list[Recovery]:
     """Every withheld count of ``public`` the attacker pins down. ``restricted`` (same rows) only
-    says which sums are exact and which counts exist — the shape a reader knows from the spec."""
+    says which sums are exact and which counts exist — the shape a reader knows from the spec.
+    ``crosswalk`` (its exact weights) gives the apportioned rows' relations; needed when there are any."""
     whole_of = whole_of_area() if whole_of is None else whole_of
-    found = []
+    assert crosswalk is not None or not (public["method"] == "APPORTIONED").any(), "apportioned rows need weights"
+    weights = apportionment_weights(crosswalk)
+    found = _published_small_counts(public, settings)
     for (kpi_id, _), rows in public.groupby(["kpi_id", "reporting_date"], sort=False):
         truth = restricted.loc[rows.index]
-        for relations, unknowns in _blocks(rows.reset_index(drop=True), truth.reset_index(drop=True), whole_of):
-            found += _attack_block(kpi_id, rows.reset_index(drop=True), relations, unknowns, settings)
+        for relations, unknowns in _blocks(rows.reset_index(drop=True), truth.reset_index(drop=True), whole_of,
+                                           weights):
+            local = rows.reset_index(drop=True)
+            # a count of people through every relation; an apportioned estimate (sub-ICB counts times
+            # public weights) through the relations other than the one it is made by
+            found += _attack_block(kpi_id, local, relations, unknowns, settings, "DIRECT")
+            found += _attack_block(kpi_id, local, [r for r in relations if r.weights is None], unknowns, settings,
+                                   "APPORTIONED")
     return found
 
 
-def _blocks(rows, truth, whole_of) -> Iterator[tuple[list, list]]:
+def _published_small_counts(public: pd.DataFrame, settings: DisclosureSettings) -> list[Recovery]:
+    """Published counts that only small counts (1 to the threshold) round to: primary suppression's failures."""
+    found = []
+    half = settings.rounding_base / 2
+    for i in range(len(public)):
+        row = public.iloc[i]
+        for column, name in measures(public.iloc[[i]]):
+            published = row[column]
+            if (row["status"] != "suppressed" and not pd.isna(published) and published > 0
+                    and published + half <= settings.threshold + 1):
+                found.append(Recovery(row["kpi_id"], tuple(row[KEY]), name, max(published - half, 0.0),
+                                      published + half))
+    return found
+
+
+def reconciliation_counts(reconciliation: pd.DataFrame, county: tuple[str, str]) -> pd.DataFrame:
+    """``ehcp_reconciliation`` as count rows the attack reads: per census day, the plans the council
+    maintains (TOTAL) and, among them, those of county residents (RESIDENCE = COUNTY; at most the TOTAL)."""
+    rows = []
+    for r in reconciliation.itertuples():
+        for breakdown, value, count in (("TOTAL", "TOTAL", r.warehouse_plans_maintained),
+                                        ("RESIDENCE", "COUNTY", r.warehouse_ehcp_count)):
+            rows.append({"kpi_id": "ehcp_reconciliation", "reporting_date": r.census_date,
+                         "geography_level": county[0], "geography_code": county[1], "breakdown": breakdown,
+                         "breakdown_value": value, "value": count, "numerator": count, "denominator": np.nan,
+                         "unit": "count", "method": "DIRECT", "status": r.status})
+    return pd.DataFrame.from_records(rows)
+
+
+def crosswalk_counts(crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """``sub_icb_district_crosswalk`` as count rows the attack reads: each sub-ICB's population
+    (TOTAL) and its populations by destination (LAD), which add up to it. A weight is the ratio
+    of the published populations, so it tells nothing more; a count is withheld where it is empty."""
+    rows = []
+    for sub_icb, block in crosswalk.groupby("sub_icb_code", sort=False):
+        cells = [("TOTAL", "TOTAL", block["sub_icb_population"].iat[0])]
+        cells += list(zip(["LAD"] * len(block), block["lad_code"], block["population"]))
+        rows += [{"kpi_id": "sub_icb_district_crosswalk", "reporting_date": "", "geography_level": "SUB_ICB",
+                  "geography_code": sub_icb, "breakdown": breakdown, "breakdown_value": value, "value": count,
+                  "numerator": count, "denominator": np.nan, "unit": "count", "method": "DIRECT",
+                  "status": "suppressed" if pd.isna(count) else "available"} for breakdown, value, count in cells]
+    return pd.DataFrame.from_records(rows)
+
+
+def _blocks(rows, truth, whole_of, weights) -> Iterator[tuple[list, list]]:
     """Per unit of a KPI (rows of one unit share the sums), the relations per measure and the unknowns."""
     for _, unit_rows in rows.groupby("unit", sort=False):
         index = unit_rows.index.to_numpy()
         local = unit_rows.reset_index(drop=True)
-        shape = shape_relations(local, whole_of)
+        shape = shape_relations(local, whole_of, weights)
         for column, name in measures(local):
             values = truth[column].to_numpy(dtype="float64", na_value=np.nan)[index]
             relations = [_exactness(r, values) for r in shape]
@@ -109,15 +183,19 @@ def _blocks(rows, truth, whole_of) -> Iterator[tuple[list, list]]:
 
 def _exactness(relation: Relation, values: np.ndarray) -> Relation | None:
     """The relation as the restricted figures hold it: exact, at most, or none (children exceed)."""
-    total, children = values[relation.total], values[list(relation.children)]
-    if math.isnan(total) or np.isnan(children).any() or children.sum() > total + 1e-9:
+    total, children = values[relation.total], values[list(relation.children)] @ relation.coefficients()
+    tolerance = 1e-9 * max(1.0, abs(total))
+    if math.isnan(total) or math.isnan(children) or children > total + tolerance:
         return None
-    return Relation(relation.total, relation.children, exact=bool(abs(children.sum() - total) < 1e-9))
+    return Relation(relation.total, relation.children, exact=bool(abs(children - total) < tolerance),
+                    weights=relation.weights)
 
 
-def _attack_block(kpi_id, rows, relations, unknowns, settings) -> list[Recovery]:
+def _attack_block(kpi_id, rows, relations, unknowns, settings, method) -> list[Recovery]:
+    """The recovered withheld counts of the rows of ``method``."""
     withheld = {u for u in unknowns if rows["status"].iat[u[0]] == "suppressed"}
-    if not withheld:
+    targets = {u for u in withheld if rows["method"].iat[u[0]] == method}
+    if not targets:
         return []
     variable = {u[0]: j for j, u in enumerate(unknowns)}
     bounds = [_bounds(rows, row, column, settings) for row, column, _ in unknowns]
@@ -130,20 +208,22 @@ def _attack_block(kpi_id, rows, relations, unknowns, settings) -> list[Recovery]
                 by_row[row].append(r)
     found = []
     for component in _components(withheld, by_row):
+        if targets.isdisjoint(component):
+            continue
         comp_relations = list({id(r): r for u in component for r in by_row[u[0]]}.values())
         rows_in = sorted({row for r in comp_relations for row in (r.total, *r.children)} | {u[0] for u in component})
         local = {row: k for k, row in enumerate(rows_in)}
         matrix = np.zeros((len(comp_relations), len(rows_in)))
         for i, r in enumerate(comp_relations):
             matrix[i, local[r.total]] = 1.0
-            for child in r.children:
-                matrix[i, local[child]] -= 1.0
+            for child, weight in zip(r.children, r.coefficients()):
+                matrix[i, local[child]] -= weight
         lower = np.zeros(len(comp_relations))
         upper = np.array([0.0 if r.exact else np.inf for r in comp_relations])
         low_b = np.array([bounds[variable[row]][0] for row in rows_in])
         high_b = np.array([bounds[variable[row]][1] for row in rows_in])
         kinds = np.array([integral[variable[row]] for row in rows_in], dtype=int)
-        for unknown in sorted(component):
+        for unknown in sorted(targets.intersection(component)):
             k = local[unknown[0]]
             low, high = (_optimum(matrix, lower, upper, low_b, high_b, kinds, k, sense) for sense in (1, -1))
             if kinds[k] and math.isfinite(high) and (math.floor(high + 1e-6) - math.ceil(low - 1e-6)) < 1:

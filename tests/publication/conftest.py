@@ -67,4 +67,4 @@ def crosswalk() -> pd.DataFrame:
         ("04Y", "E07000197", 0.005, 5, 1000),
         ("05D", "E07000193", 1.0, 6, 6), ("05D", "E07000194", 0.0, 0, 6),
         ("05W", "E06000021", 1.0, 400, 400), ("05W", "E07000195", 0.0, 0, 400),
-    ], columns=["sub_icb_code", "lad_code", "weight", "population", "sub_icb_population"])
+    ], columns=["sub_icb_code", "lad_code", "weight", "population", "sub_icb_population"]).assign(status="available")

@@ -4,12 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import publication.benchmarks as benchmarks
 import publication.disclosure as disclosure
-from publication.disclosure import DisclosureSettings, public_kpi_values
-from tests.publication.attacker import attack, recovered_pairs
+from publication.benchmarks import public_reconciliation
+from publication.disclosure import DisclosureSettings, public_crosswalk, public_kpi_values
+from publication.geographies import whole_of_area
+from tests.publication.attacker import attack, crosswalk_counts, reconciliation_counts, recovered_pairs
 from tests.publication.random_tables import kpis, random_cells, table_and_relations
 
 TABLES = 60
+COUNTY = ("COUNTY", "E10000028")
 EXACT = object.__new__(DisclosureSettings)  # counts published as they are, which the settings refuse
 object.__setattr__(EXACT, "threshold", 7)
 object.__setattr__(EXACT, "rounding_base", 1)
@@ -75,3 +79,131 @@ def test_the_v1_one_row_leak_is_closed(kpi_table):
     public = public_kpi_values(restricted)
     assert (public.numerator.iat[0], public.denominator.iat[0], public.value.iat[0]) == (10, 150, 6.7)
     assert recovered_pairs(public) == []
+
+
+# Rule 6: apportioned district figures. A hand-built crosswalk (sub-ICB -> district, weight):
+# Cannock Chase, East Staffordshire and Stafford each have one sub-ICB; Lichfield has most of 05Q
+# and half of 05G; Tamworth the rest of 05Q; Newcastle part of 05W (Stoke-on-Trent, outside the county).
+CROSSWALK = pd.DataFrame.from_records([
+    ("04Y", "E07000192", 1.0), ("05D", "E07000193", 1.0), ("05V", "E07000197", 1.0),
+    ("05Q", "E07000194", 0.9), ("05Q", "E07000199", 0.1), ("05G", "E07000194", 0.5), ("05G", "E07000198", 0.5),
+    ("05W", "E07000195", 0.3), ("05W", "E06000021", 0.7),
+], columns=["sub_icb_code", "lad_code", "weight"])
+
+
+def apportioned_table(counts, sub_icbs: dict[str, int], breakdown: tuple[str, str] = ("TOTAL", "TOTAL")):
+    """A health count as kpi_rows makes it: the county (its five sub-ICBs), the six sub-ICBs, and
+    every district of the county apportioned from them with CROSSWALK's weights."""
+    county = sum(n for code, n in sub_icbs.items() if ("SUB_ICB", code) in whole_of_area())
+    rows = [("COUNTY", "E10000028", *breakdown, county)]
+    rows += [("SUB_ICB", code, *breakdown, n) for code, n in sub_icbs.items()]
+    for _, district in sorted(area for area in whole_of_area() if area[0] == "DISTRICT"):
+        feeds = CROSSWALK[CROSSWALK.lad_code == district]
+        rows.append(("DISTRICT", district, *breakdown, sum(w * sub_icbs[s] for s, w in zip(feeds.sub_icb_code,
+                                                                                             feeds.weight))))
+    return counts(*rows, method="APPORTIONED")
+
+
+def without_apportionment_in_secondary_suppression(monkeypatch):
+    """Secondary suppression no longer knows that apportioned rows are made from sub-ICB rows
+    (the attacker still does: it imported the relation before)."""
+    monkeypatch.setattr(disclosure, "apportioned_from", lambda *key_and_weights: [])
+
+
+HARD_APPORTIONED = {
+    # a sub-ICB with a tiny count (4) apportioned over two districts: Lichfield 0.9 x 4 + 0.5 x 30 = 18.6
+    # is published, Tamworth's 0.4 is not; exactly published, Lichfield alone would give 0.9 x 4 back
+    "tiny sub-ICB": {"04Y": 40, "05D": 30, "05G": 30, "05Q": 4, "05V": 20, "05W": 50},
+    # a withheld direct sub-ICB count (05D, 5) beside apportioned districts: the county relation
+    # withholds 05V (20), which Stafford (all of 05V) would publish again
+    "suppressed direct cell": {"04Y": 40, "05D": 5, "05G": 30, "05Q": 25, "05V": 20, "05W": 50},
+}
+
+
+@pytest.mark.parametrize("case", HARD_APPORTIONED)
+@pytest.mark.parametrize("settings", [DisclosureSettings(), EXACT], ids=["7-and-5", "exact"])
+def test_no_withheld_count_is_recovered_from_apportioned_figures(counts, case, settings):
+    restricted = apportioned_table(counts, HARD_APPORTIONED[case])
+    public = public_kpi_values(restricted, settings, crosswalk=CROSSWALK)
+    assert public.suppressed.sum() >= 3  # the case does exercise suppression
+    assert attack(public, restricted, settings=settings, crosswalk=CROSSWALK) == []
+
+
+@pytest.mark.parametrize("case, recovered", [("tiny sub-ICB", ("SUB_ICB", "05Q", 4)),
+                                             ("suppressed direct cell", ("SUB_ICB", "05D", 5))])
+def test_without_the_apportionment_relation_the_attack_recovers_the_withheld_sub_icb(
+        monkeypatch, counts, case, recovered):
+    restricted = apportioned_table(counts, HARD_APPORTIONED[case])
+    without_apportionment_in_secondary_suppression(monkeypatch)
+    public = public_kpi_values(restricted, EXACT, crosswalk=CROSSWALK)
+    found = {(f.key[0], f.key[1], f.low) for f in attack(public, restricted, settings=EXACT, crosswalk=CROSSWALK)}
+    assert recovered in found
+
+
+def test_apportioned_breakdown_cells_protect_the_sub_icb_cells_they_come_from(monkeypatch, counts):
+    """PROVIDER cells: 05Q's MPFT cell of 4, Lichfield's apportioned MPFT cell 0.9 x 4 + 0.5 x 30."""
+    restricted = pd.concat([apportioned_table(counts, HARD_APPORTIONED["tiny sub-ICB"], ("PROVIDER", "MPFT")),
+                            apportioned_table(counts, HARD_APPORTIONED["suppressed direct cell"],
+                                              ("PROVIDER", "OTHER"))], ignore_index=True)
+    totals = restricted.groupby(["geography_level", "geography_code"], sort=False, as_index=False).value.sum()
+    restricted = pd.concat([restricted, counts(*[(r.geography_level, r.geography_code, "TOTAL", "TOTAL", r.value)
+                                                 for r in totals.itertuples()], method="APPORTIONED")],
+                           ignore_index=True)
+    for settings in (DisclosureSettings(), EXACT):
+        assert attack(public_kpi_values(restricted, settings, crosswalk=CROSSWALK), restricted,
+                      settings=settings, crosswalk=CROSSWALK) == []
+    without_apportionment_in_secondary_suppression(monkeypatch)
+    found = attack(public_kpi_values(restricted, EXACT, crosswalk=CROSSWALK), restricted, settings=EXACT,
+                   crosswalk=CROSSWALK)
+    assert any(f.key[0] == "SUB_ICB" and 1 <= f.low <= 7 for f in found)
+
+
+def test_apportioned_rows_without_their_crosswalk_are_refused(counts):
+    restricted = apportioned_table(counts, HARD_APPORTIONED["tiny sub-ICB"])
+    with pytest.raises(ValueError, match="needs the crosswalk"):
+        public_kpi_values(restricted)
+
+
+# The other public tables that carry counts, read by the same attack.
+def reconciliation(*counts: tuple[float, float]) -> pd.DataFrame:
+    """January rows of (warehouse_ehcp_count, warehouse_plans_maintained) beside a DfE figure."""
+    return pd.DataFrame({
+        "census_date": [f"{2023 + i}-01-18" for i in range(len(counts))],
+        "warehouse_ehcp_count": [float(c[0]) for c in counts],
+        "warehouse_plans_maintained": [float(c[1]) for c in counts],
+        "dfe_ehcp_count": 8461.0, "difference": [c[0] - 8461.0 for c in counts],
+        "difference_percent": [100 * (c[0] - 8461.0) / 8461.0 for c in counts], "suppressed": False,
+        "status": "available", "dfe_status": "available"})
+
+
+def test_no_council_count_is_recovered_from_the_reconciliation(monkeypatch):
+    # 5 of 6 plans, 3 of 10 (10 published: at most 12 left for the residents), 7488 of 7521
+    restricted = reconciliation((5, 6), (3, 10), (7488, 7521))
+    public = public_reconciliation(restricted, DisclosureSettings())
+    as_counts = (reconciliation_counts(public, COUNTY), reconciliation_counts(restricted, COUNTY))
+    assert attack(*as_counts, {}) == []
+    monkeypatch.setattr(benchmarks, "reconciliation_primary_suppression",
+                        lambda frame, settings: np.zeros(len(frame), dtype=bool))
+    public = public_reconciliation(restricted, DisclosureSettings())
+    found = attack(reconciliation_counts(public, COUNTY), as_counts[1], {})
+    assert {(f.key[2], f.low, f.high) for f in found} >= {("RESIDENCE", 2.5, 7.5), ("TOTAL", 2.5, 7.5)}
+
+
+def test_no_population_is_recovered_from_the_public_crosswalk(monkeypatch, crosswalk):
+    # 04Y: 800 + 195 + 5 = 1000; 05D: 6 + 0 = 6 (crosswalk fixture)
+    restricted = crosswalk_counts(crosswalk)
+    for settings in (DisclosureSettings(), EXACT):
+        assert attack(crosswalk_counts(public_crosswalk(crosswalk, settings)), restricted, {}, settings) == []
+    monkeypatch.setattr(disclosure, "protect", lambda counts, suppressed, relations: suppressed)
+    found = attack(crosswalk_counts(public_crosswalk(crosswalk, EXACT)), restricted, {}, EXACT)
+    assert ("SUB_ICB", "04Y", "LAD", "E07000197") in {f.key for f in found if f.low == f.high == 5}
+
+
+def test_a_small_apportioned_share_does_not_withhold_the_sub_icb_it_comes_from(counts, row):
+    """Tamworth gets 0.1 of 05Q's 25: 2.5 is withheld, but it is 05Q's published count times a
+    public weight, an estimate rather than a count of people, so 05Q's 25 stays published."""
+    public = public_kpi_values(apportioned_table(counts, HARD_APPORTIONED["suppressed direct cell"]),
+                               crosswalk=CROSSWALK)
+    assert row(public, level="DISTRICT", code="E07000199").status == "suppressed"
+    assert (row(public, level="SUB_ICB", code="05Q").status, row(public, level="SUB_ICB", code="05Q").value) == (
+        "available", 25)

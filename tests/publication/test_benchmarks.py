@@ -10,10 +10,10 @@ from publication.disclosure import DisclosureSettings, public_kpi_values
 COUNTY = "E10000028"
 
 
-def _benchmark(comparator, code, breakdown_value, numerator, denominator, value):
+def _benchmark(comparator, code, breakdown_value, numerator, denominator, value, status="available"):
     return {"kpi_id": "ehcp_placement_share", "breakdown": "PLACEMENT_TYPE", "breakdown_value": breakdown_value,
             "comparator": comparator, "geography_code": code, "numerator": numerator,
-            "denominator": denominator, "value": value, "suppressed": False}
+            "denominator": denominator, "value": value, "suppressed": status == "suppressed", "status": status}
 
 
 @pytest.fixture
@@ -32,12 +32,14 @@ def test_warehouse_rows_are_those_of_the_public_kpi_values_and_dfe_rows_stay(pub
         _benchmark("WAREHOUSE", COUNTY, "SPECIAL_STATE", 139.0, 203.0, 100 * 139 / 203),
         _benchmark("STAFFORDSHIRE", COUNTY, "AP_PRU", 12.0, 8461.0, 100 * 12 / 8461),
         _benchmark("STATISTICAL_NEIGHBOUR", "E10000031", "AP_PRU", 2.0, 6868.0, 100 * 2 / 6868),
+        _benchmark("STATISTICAL_NEIGHBOUR", "E10000032", "AP_PRU", None, None, None, "suppressed"),  # DfE's c
     ])
     public = public_kpi_benchmarks(benchmarks, public_kpis)
 
-    assert list(public.columns) == list(benchmarks.columns) and len(public) == 4
+    assert list(public.columns) == list(benchmarks.columns) and len(public) == 5
     withheld = public.iloc[0]
     assert withheld["suppressed"] and all(math.isnan(withheld[c]) for c in ("numerator", "denominator", "value"))
+    assert public.status.tolist() == ["suppressed", "available", "available", "available", "suppressed"]
     special = row(public_kpis, breakdown="PLACEMENT_TYPE", value="SPECIAL_STATE")
     assert ((public.iloc[1]["numerator"], public.iloc[1]["denominator"])
             == (special["numerator"], special["denominator"]))
@@ -56,11 +58,14 @@ def test_reconciliation_counts_are_rounded_and_the_difference_comes_from_the_rou
         "census_date": ["2024-01-18", "2025-01-16"], "warehouse_ehcp_count": [7488.0, 5.0],
         "warehouse_plans_maintained": [7521.0, 6.0], "dfe_ehcp_count": [7490.0, 8461.0],
         "difference": [-2.0, -8456.0], "difference_percent": [-2 / 74.9, -8456 / 84.61], "suppressed": [False, False],
+        "status": ["available", "available"], "dfe_status": ["available", "available"],
     })
     public = public_reconciliation(reconciliation, DisclosureSettings())
 
     assert public["warehouse_ehcp_count"].iloc[0] == 7490 and public["warehouse_plans_maintained"].iloc[0] == 7520
     assert public["difference"].iloc[0] == 0 and public["difference_percent"].iloc[0] == 0
     assert public["suppressed"].tolist() == [False, True]
+    assert public["status"].tolist() == ["available", "suppressed"]
+    assert public["dfe_status"].tolist() == ["available"] * 2
     assert public[["warehouse_ehcp_count", "warehouse_plans_maintained", "difference"]].iloc[1].isna().all()
     assert public["dfe_ehcp_count"].tolist() == [7490, 8461]

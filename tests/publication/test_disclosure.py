@@ -94,7 +94,7 @@ def test_lone_withheld_child_takes_the_next_smallest_with_it(counts, row):
     assert row(public, breakdown="PRIMARY_NEED", value="SLCN").value == 20
 
 
-def test_lone_withheld_district_takes_the_next_smallest_district_with_it(counts):
+def test_lone_withheld_district_takes_the_next_smallest_district_with_it(counts, crosswalk):
     # County 120 = A 20 + B 5 + X 95 (DIRECT): B withheld, A (next smallest) too; X 95, county 120.
     rows = ((C, E, "TOTAL", "TOTAL", 120), (D, A, "TOTAL", "TOTAL", 20),
             (D, B, "TOTAL", "TOTAL", 5), (D, X, "TOTAL", "TOTAL", 95))
@@ -102,7 +102,7 @@ def test_lone_withheld_district_takes_the_next_smallest_district_with_it(counts)
     assert list(public.suppressed) == [False, True, True, False]
     assert list(public.value.fillna(-1)) == [120, -1, -1, 95]
     # Apportioned districts do not add up to the county exactly: only B is withheld.
-    apportioned = public_kpi_values(counts(*rows, method="APPORTIONED"))
+    apportioned = public_kpi_values(counts(*rows, method="APPORTIONED"), crosswalk=crosswalk)
     assert list(apportioned.suppressed) == [False, False, True, False]
 
 
@@ -181,6 +181,7 @@ def test_crosswalk_populations_and_weights(crosswalk):
     assert list(public.weight.fillna(-1)) == [0.8, -1, -1, -1, 0.0, 1.0, 0.0]
     assert list(public.sub_icb_population.fillna(-1)) == [1000, 1000, 1000, -1, -1, 400, 400]
     assert list(public.columns) == list(crosswalk.columns)
+    assert list(public.status) == ["available", *["suppressed"] * 4, "available", "available"]
     rounded = public_crosswalk(crosswalk.assign(population=crosswalk.population + 3,
                                                 sub_icb_population=crosswalk.sub_icb_population + 9))
     assert rounded.population[0] == 805 and rounded.sub_icb_population[0] == 1010  # 803 -> 805, 1009 -> 1010

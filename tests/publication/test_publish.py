@@ -10,6 +10,7 @@ import pytest
 
 import publication.publish as publish_module
 from publication.disclosure import DisclosureSettings
+from publication import data_dictionary
 from publication.data_dictionary import UndocumentedColumnError
 from publication.publish import KPI_COLUMNS, MartMissingError, current_publication, publish
 
@@ -61,14 +62,14 @@ def con(tmp_path):
         create table marts.sub_icb_district_crosswalk as select * from (values
           ('04Y', 'E07000192', 0.8, 800, 1000), ('04Y', 'E07000196', 0.195, 195, 1000),
           ('04Y', 'E07000197', 0.005, 5, 1000), ('05W', 'E06000021', 1.0, 400, 400)
-        ) v(sub_icb_code, lad_code, weight, population, sub_icb_population);
+        ) v(sub_icb_code, lad_code, weight, population, sub_icb_population), (select 'available' as status);
         create table marts.kpi_benchmarks as
         select 'ehcp_count' as kpi_id, 'TOTAL' as breakdown, 'TOTAL' as breakdown_value, 'count' as unit,
                date '2025-07-31' as reporting_date, comparator, source, geography_level, geography_code,
                geography_name, period_start, period_end, period_label, numerator, null::double as denominator,
                numerator as value, null as missing_reason, null::integer as neighbour_rank,
                null::integer as neighbour_areas, null::integer as england_rank, null::integer as england_areas,
-               false as suppressed, source_files
+               false as suppressed, 'available' as status, source_files
         from (values
           ('WAREHOUSE', 'warehouse', 'COUNTY', 'E10000028', 'Staffordshire', date '2025-07-31', date '2025-07-31',
            'As at 2025-07-31', 123.0, 'council/ehcp_caseload/2025-07-31'),
@@ -80,7 +81,7 @@ def con(tmp_path):
         select date '2025-07-31' as reporting_date, date '2025-01-16' as census_date, 'January 2025' as period_label,
                '202425' as dfe_time_period, 118.0 as warehouse_ehcp_count, 121.0 as warehouse_plans_maintained,
                8461.0 as dfe_ehcp_count, null as dfe_missing_reason, -8343.0 as difference,
-               -98.6 as difference_percent, false as suppressed,
+               -98.6 as difference_percent, false as suppressed, 'available' as status, 'available' as dfe_status,
                'council/ehcp_caseload/2025-07-31' as caseload_file, 'dfe/caseload/2025-06-26' as release_file;
     """)
     yield connection
@@ -160,13 +161,27 @@ def test_the_data_dictionary_describes_every_column_of_every_table(con, tmp_path
         dictionary = read(home / "publish" / tier / "data_dictionary.csv")
         described = {(r["table"], r["column"]): r for r in dictionary}
         published = {(table, column) for table in [*tables, "data_dictionary"]
-                     for column in read(home / "publish" / tier / f"{table}.csv")[0]}
-        assert set(described) == published
+                     for column in ["", *read(home / "publish" / tier / f"{table}.csv")[0]]}
+        assert set(described) == published  # each table's own row (column empty) and its columns
         assert all(r["type"] and len(r["description"]) > 10 for r in dictionary)
+        # every table of figures has a status column; the others say why they need none
+        for table in [*tables, "data_dictionary"]:
+            assert (table, "status") in described or "no status column" in described[table, ""]["description"]
     assert described["kpi_values", "suppressed"]["type"] == "BOOLEAN"
+    assert described["kpi_catalogue", ""]["type"] == "TABLE"
+    assert {table for table, column in described if column == "status"} == {
+        "kpi_values", "sub_icb_district_crosswalk", "kpi_benchmarks", "ehcp_reconciliation"}
     catalogue = read(home / "publish/public/kpi_catalogue.csv")
     assert [r["kpi_id"] for r in catalogue] == ["ehcp_count", "sen_support_pct"]
     assert catalogue[1]["refresh_cadence"] == "termly"
+
+
+def test_a_table_without_status_that_does_not_say_why_is_not_published(con, tmp_path, monkeypatch):
+    described = data_dictionary.table_descriptions()
+    monkeypatch.setattr(data_dictionary, "table_descriptions",
+                        lambda: {**described, "kpi_catalogue": "One row per KPI id."})
+    with pytest.raises(data_dictionary.UndocumentedStatusError, match="kpi_catalogue"):
+        run(con, tmp_path / "home")
 
 
 def test_an_undocumented_column_is_not_published(con, tmp_path):

@@ -122,6 +122,12 @@ def legend_fits(figure) -> bool:
     ({"threshold": 7, "rounding_base": 5, "primary_suppressed": 30, "secondary_suppressed": 12,
       "cells": {"available": 900, "suppressed": 42, "not_applicable": 3, "not_available": 1}},
      "withheld 42 figures: 30 because they were small and 12 to stop a small figure being worked out"),
+    ({"threshold": 7, "rounding_base": 5, "primary_suppressed": 33, "secondary_suppressed": 13,
+      "cells": {"available": 900, "suppressed": 46, "not_applicable": 3, "not_available": 1},
+      "withheld_by_table": {"kpi_values": 42, "sub_icb_district_crosswalk": 3, "ehcp_reconciliation": 1}},
+     "withheld 46 figures: 33 because they were small and 13 to stop a small figure being worked out by "
+     "subtraction (42 in the KPI table, 3 in the sub-ICB to district crosswalk, 1 in the comparison of EHC plans "
+     "with the DfE's figures)"),
     (None, "was made before the number of withheld figures was recorded, so this report cannot say"),
 ])
 def test_the_report_explains_disclosure_control_and_what_this_publication_withheld(

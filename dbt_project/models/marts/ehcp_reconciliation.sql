@@ -7,6 +7,9 @@
 --   warehouse_plans_maintained  every active plan of the caseload on the census day, aged 0-25,
 --                               wherever the person lives (what SEN2 counts: plans the LA maintains)
 --   difference                  warehouse_ehcp_count - dfe_ehcp_count; difference_percent of the DfE figure
+--   status                      of the warehouse counts (the public tier withholds small ones); dfe_status
+--                               of the DfE figure, from its symbol (c suppressed, z not_applicable, else
+--                               not_available)
 with county as (
     select geography_code from {{ ref('geographies') }} where geography_level = 'COUNTY'
 ),
@@ -64,6 +67,8 @@ select
     cast(100.0 * (coalesce(warehouse.warehouse_ehcp_count, 0) - januaries.dfe_ehcp_count)
          / nullif(januaries.dfe_ehcp_count, 0) as {{ double_type() }}) as difference_percent,
     false as suppressed,
+    'available' as status,
+    {{ dfe_status('januaries.dfe_missing_reason') }} as dfe_status,
     caseload_file.caseload_file,
     januaries.release_file
 from januaries

@@ -8,7 +8,8 @@
 -- DfE values are for the matching period: the latest period of the current release ending on or
 -- before the reporting date (the January census for stock KPIs, a calendar year for flow KPIs).
 -- Local authorities are ranked by value (1 = highest) among Staffordshire and its neighbours and
--- among every authority with a value. Missing DfE values keep their missing_reason.
+-- among every authority with a value. Missing DfE values keep their missing_reason, and status
+-- says what kind of missing (the DfE's c suppressed, z not_applicable, else not_available).
 with county as (
     select geography_code, geography_name from {{ ref('geographies') }} where geography_level = 'COUNTY'
 ),
@@ -74,7 +75,8 @@ dfe_rows as (
         kpi_id, breakdown, breakdown_value, unit, comparator, 'dfe' as source,
         geography_level, geography_code, geography_name, period_start, period_end, period_label,
         numerator, denominator, value, missing_reason,
-        neighbour_rank, neighbour_areas, england_rank, england_areas, release_file as source_files
+        neighbour_rank, neighbour_areas, england_rank, england_areas,
+        {{ dfe_status('missing_reason') }} as status, release_file as source_files
     from comparison_authorities
     union all
     select
@@ -84,7 +86,7 @@ dfe_rows as (
         numerator, denominator, value, missing_reason,
         cast(null as integer) as neighbour_rank, cast(null as integer) as neighbour_areas,
         cast(null as integer) as england_rank, cast(null as integer) as england_areas,
-        release_file as source_files
+        {{ dfe_status('missing_reason') }} as status, release_file as source_files
     from published
     where geography_level = 'ENGLAND'
        or (geography_level = 'REGION' and geography_code in (select region_code from county_region))
@@ -104,7 +106,7 @@ warehouse_rows as (
         case when kpi.value is null then 'no denominator (0)' end as missing_reason,
         cast(null as integer) as neighbour_rank, cast(null as integer) as neighbour_areas,
         cast(null as integer) as england_rank, cast(null as integer) as england_areas,
-        kpi.source_extracts as source_files
+        kpi.status, kpi.source_extracts as source_files
     from {{ ref('kpi_values') }} as kpi
     inner join (select distinct kpi_id, breakdown, breakdown_value from {{ ref('dfe_kpi_figures') }}) as measures
         on measures.kpi_id = kpi.kpi_id
@@ -135,7 +137,8 @@ select
     cast(neighbour_areas as integer) as neighbour_areas,
     cast(england_rank as integer) as england_rank,
     cast(england_areas as integer) as england_areas,
-    false as suppressed,
+    status = 'suppressed' as suppressed,
+    status,
     source_files
 from (
     select * from dfe_rows
