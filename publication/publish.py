@@ -39,6 +39,7 @@ KPI_COLUMNS = (
     "method", "suppressed", "status", "refreshed_at", "source_extracts",
 )
 KPI_ORDER = "kpi_id, reporting_date, geography_level, geography_code, breakdown, breakdown_value"
+HISTORY_ORDER = "reporting_date, kpi_id, geography_level, geography_code, breakdown, breakdown_value"
 MANIFEST = "publication.json"
 
 
@@ -66,6 +67,8 @@ def _unchanged(frame: pd.DataFrame, settings: DisclosureSettings) -> pd.DataFram
 # (publication.dbt_manifest); published_tables() checks the two agree. Tables are written in this order.
 FORMS = {
     "kpi_values": Form(KPI_ORDER, public_kpi_values, columns=", ".join(KPI_COLUMNS)),
+    # the same disclosure control as kpi_values, row by row and within each KPI and reporting date
+    "kpi_history": Form(HISTORY_ORDER, public_kpi_values, columns=", ".join((*KPI_COLUMNS, "revised_at"))),
     "sub_icb_district_crosswalk": Form("all", public_crosswalk),
     "mart_send_cohort": Form("person_id"),
     "kpi_catalogue": Form("kpi_id", _unchanged),
