@@ -4,7 +4,9 @@ The build runs in a database of its own beside the BI database of ``SEND_WAREHOU
 (its name plus ``_build``), which no BI role can connect to: CONNECT and TEMP are revoked from
 PUBLIC, the ``public`` schema is closed and nothing is granted, so not even the catalogue (the
 names of the ``date_of_birth`` columns) is visible to a BI reader. After a successful refresh the
-pseudonymised ``clean.*`` tables and the ``landing.files`` manifest are copied there,
+pseudonymised ``clean.*`` tables and the ``landing.files`` manifest are copied there, with the
+months of ``marts.kpi_history`` into ``marts_build`` (the build computes one month, the published one,
+and its incremental ``kpi_history`` continues the series DuckDB holds rather than starting a new one),
 ``dbt build --target postgres`` builds every model with its marts in ``marts_build``, and once
 every dbt test passed ``marts_build`` replaces ``marts`` in one transaction. The BI database
 gets only the two published tiers (publication/postgres_tiers.py). The clear-identifier
@@ -30,6 +32,8 @@ BUILD_SCHEMA = "marts_build"
 PUBLISHED_SCHEMA = "marts"  # of the build database: the tested marts the restricted tier is copied from
 SOURCE_SCHEMAS = ("clean",)
 MANIFEST_TABLE = ("landing", "files")
+# Incremental marts: the months before the build's own come from the DuckDB warehouse's table.
+HISTORY_TABLES = ("kpi_history",)
 PG_TYPES = {"BIGINT": "bigint", "INTEGER": "integer", "DOUBLE": "double precision", "DATE": "date",
             "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz", "VARCHAR": "text",
             "BOOLEAN": "boolean", "SMALLINT": "smallint", "HUGEINT": "numeric(38,0)", "FLOAT": "real"}
@@ -117,8 +121,9 @@ def lock_build_database(cursor, database: str) -> None:
 
 
 def copy_sources(con: duckdb.DuckDBPyConnection, url: str) -> dict[str, int]:
-    """Replaces the dbt sources (``clean.*``, ``landing.files``) in the build database of ``url`` in
-    one transaction; returns the rows copied per table."""
+    """Replaces the dbt sources (``clean.*``, ``landing.files``) and the history (``marts.kpi_history``
+    as ``marts_build.kpi_history``) in the build database of ``url`` in one transaction; returns the
+    rows copied per table."""
     tables = [tuple(row) for row in con.execute(
         "select table_schema, table_name from information_schema.tables "
         f"where table_schema in ({', '.join('?' * len(SOURCE_SCHEMAS))}) order by all",
@@ -130,6 +135,12 @@ def copy_sources(con: duckdb.DuckDBPyConnection, url: str) -> dict[str, int]:
             cursor.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
         for schema, table in tables:
             copied[f"{schema}.{table}"] = _copy_table(con, cursor, schema, table)
+        for table in HISTORY_TABLES:
+            if con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
+                           "and table_name = ?", [table]).fetchone()[0]:
+                cursor.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(BUILD_SCHEMA)))
+                copied[f"{BUILD_SCHEMA}.{table}"] = copy_relation(
+                    con, f'marts."{table}"', cursor, sql.Identifier(BUILD_SCHEMA, table))
     return copied
 
 

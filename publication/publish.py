@@ -46,6 +46,7 @@ KPI_COLUMNS = (
     "method", "suppressed", "status", "refreshed_at", "source_extracts",
 )
 KPI_ORDER = "kpi_id, reporting_date, geography_level, geography_code, breakdown, breakdown_value"
+HISTORY_ORDER = "reporting_date, kpi_id, geography_level, geography_code, breakdown, breakdown_value"
 MANIFEST = "publication.json"
 
 
@@ -78,6 +79,10 @@ def _unchanged(frame: pd.DataFrame, settings: DisclosureSettings) -> pd.DataFram
 FORMS = {
     "kpi_values": Form(KPI_ORDER, public_kpi_values, columns=", ".join(KPI_COLUMNS),
                        reads=(("crosswalk", "sub_icb_district_crosswalk"),), primary=primary_suppression),
+    # the same disclosure control as kpi_values, within each KPI and reporting date; its withheld cells
+    # are listed, not added to the publication's count (the latest month repeats kpi_values)
+    "kpi_history": Form(HISTORY_ORDER, public_kpi_values, columns=", ".join((*KPI_COLUMNS, "revised_at")),
+                        reads=(("crosswalk", "sub_icb_district_crosswalk"),)),
     "sub_icb_district_crosswalk": Form("all", public_crosswalk, primary=crosswalk_primary_suppression),
     "mart_send_cohort": Form("person_id"),
     "kpi_catalogue": Form("kpi_id", _unchanged),

@@ -6,6 +6,17 @@
                'source_extracts']) }}
 {%- endmacro %}
 
+{#- The reporting date's rows of every KPI family (marts/kpi/), with the kpi_values columns: what
+    kpi_values publishes and kpi_history keeps for every month. -#}
+{% macro kpi_family_rows() -%}
+{%- set families = ['kpi_ehcp', 'kpi_census', 'kpi_absence', 'kpi_ehcna', 'kpi_post16', 'kpi_eapdr',
+                    'kpi_early_years', 'kpi_slt', 'kpi_camhs', 'kpi_health_checks', 'kpi_cohort'] %}
+{%- for family in families %}
+select {{ kpi_value_columns() | join(', ') }} from {{ ref(family) }}
+{% if not loop.last %}union all{% endif %}
+{%- endfor %}
+{%- endmacro %}
+
 {#- The staging models a person's residence can come from (int_residence). -#}
 {% macro residence_sources() -%}
     {{ return(['stg_icb__lsoa_lookup', 'stg_council__ehcp_caseload', 'stg_council__school_census',
@@ -208,4 +219,11 @@ from (
     from kpi_filled as filled
     cross join kpi_sources
 ) as {{ kpi_id }}_rows
+{%- endmacro %}
+
+{#- True when a figure changed between two runs of a month: one is null and the other not, or they
+    differ by more than floating-point noise (apportioned figures are sums of fractions, whose
+    order of addition is not fixed). -#}
+{% macro figure_changed(new, old) -%}
+    coalesce(abs({{ new }} - {{ old }}) > 1e-9 * (1 + abs({{ old }})), {{ new }} is not null or {{ old }} is not null)
 {%- endmacro %}

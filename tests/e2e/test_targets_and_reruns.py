@@ -141,6 +141,7 @@ def test_postgresql_target_holds_the_same_kpi_values_as_duckdb(refreshed, postgr
     _, home = refreshed
     with connect_to(postgres_url) as pg:
         from_postgres = query(pg, f"select {', '.join(KPI_COLUMNS)} from {RESTRICTED_TIER}.kpi_values")
+        history = query(pg, f"select {', '.join(KPI_COLUMNS)}, revised_at from {RESTRICTED_TIER}.kpi_history")
         tables = query(pg, "select table_schema, table_name from information_schema.tables "
                            "where table_schema not in ('pg_catalog', 'information_schema')")
         with pg.cursor() as cursor:
@@ -151,12 +152,15 @@ def test_postgresql_target_holds_the_same_kpi_values_as_duckdb(refreshed, postgr
                           "where table_schema in ('landing', 'marts', 'marts_build')")
     from_duckdb = published_kpis(home)
     for column in ("reporting_date", "period_start", "period_end"):
-        from_postgres[column] = pd.to_datetime(from_postgres[column]).dt.date
-        from_duckdb[column] = pd.to_datetime(from_duckdb[column]).dt.date
+        for table in (from_postgres, from_duckdb, history):
+            table[column] = pd.to_datetime(table[column]).dt.date
     assert len(from_duckdb) > 1000
     assert same_rows(from_duckdb, from_postgres) == []
+    # the month's block of kpi_history, continued from DuckDB's table and built again on PostgreSQL
+    assert same_rows(from_duckdb, history) == [] and history["revised_at"].isna().all()
     restricted = set(tables.loc[tables.table_schema == RESTRICTED_TIER, "table_name"])
-    assert {"kpi_values", "mart_send_cohort", "sub_icb_district_crosswalk", "kpi_catalogue"} <= restricted
+    assert {"kpi_values", "kpi_history", "mart_send_cohort", "sub_icb_district_crosswalk",
+            "kpi_catalogue"} <= restricted
     public_files = {path.stem for path in (home / "publish" / "public").glob("*.parquet")}
     assert set(tables.loc[tables.table_schema == PUBLIC_TIER, "table_name"]) == public_files
     assert set(tables.table_schema) == {PUBLIC_TIER, RESTRICTED_TIER}  # no build input in the BI database

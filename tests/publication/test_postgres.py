@@ -75,6 +75,22 @@ def test_the_sources_go_to_the_build_database_not_the_bi_database(con, url):
         assert cursor.fetchone() == (0,)
 
 
+def test_the_history_goes_to_the_build_schema_for_the_incremental_build_to_continue(con, url):
+    con.execute("""
+        create schema marts;
+        create table marts.kpi_history as select * from (values
+            ('ehcp_count', date '2025-06-30', 4.0, timestamp '2025-08-02 10:00'),
+            ('ehcp_count', date '2025-07-31', 5.0, null)) v(kpi_id, reporting_date, value, revised_at);
+        create table marts.kpi_values as select 'not copied' as kpi_id;
+    """)
+    assert postgres.copy_sources(con, url)["marts_build.kpi_history"] == 2
+    assert rows(url, "select * from marts_build.kpi_history order by reporting_date") == [
+        ("ehcp_count", dt.date(2025, 6, 30), 4.0, dt.datetime(2025, 8, 2, 10)),
+        ("ehcp_count", dt.date(2025, 7, 31), 5.0, None)]
+    assert rows(url, "select table_name from information_schema.tables where table_schema = 'marts_build'") == [
+        ("kpi_history",)]
+
+
 def test_the_finished_build_replaces_the_published_marts_in_one_transaction(con, url):
     postgres.copy_sources(con, url)
     with postgres.connect(postgres.build_url(url)) as pg, pg.cursor() as cursor:

@@ -16,10 +16,10 @@ from publication.publish import KPI_COLUMNS, MartMissingError, current_publicati
 
 REPORTING_DATE = date(2025, 7, 31)
 TABLES = {
-    "restricted": {"kpi_values": 6, "sub_icb_district_crosswalk": 4, "send_cohort": 10, "kpi_catalogue": 2,
-                   "kpi_benchmarks": 2, "ehcp_reconciliation": 1},
-    "public": {"kpi_values": 6, "sub_icb_district_crosswalk": 4, "kpi_catalogue": 2, "kpi_benchmarks": 2,
-               "ehcp_reconciliation": 1},
+    "restricted": {"kpi_values": 6, "kpi_history": 12, "sub_icb_district_crosswalk": 4, "send_cohort": 10,
+                   "kpi_catalogue": 2, "kpi_benchmarks": 2, "ehcp_reconciliation": 1},
+    "public": {"kpi_values": 6, "kpi_history": 12, "sub_icb_district_crosswalk": 4, "kpi_catalogue": 2,
+               "kpi_benchmarks": 2, "ehcp_reconciliation": 1},
 }
 FILES = tuple(f"{tier}/{table}.{kind}" for tier, tables in TABLES.items()
               for table in [*tables, "data_dictionary"] for kind in ("csv", "parquet")) + (
@@ -59,6 +59,15 @@ def con(tmp_path):
           ('sen_support_pct', 'COUNTY', 'E10000028', 'Staffordshire', 'TOTAL', 'TOTAL', 132, 1000, 13.2, 'percent')
         ) v(kpi_id, geography_level, geography_code, geography_name, breakdown, breakdown_value,
             numerator, denominator, value, unit);
+        -- the same figures a month earlier (Lichfield 4, not 97, in June), and July itself
+        create table marts.kpi_history as
+        select * replace (date '2025-06-30' as reporting_date, date '2025-06-30' as period_end,
+                          case when geography_code = 'E07000194' then 4 else numerator end as numerator,
+                          case when geography_code = 'E07000194' then 4 else value end as value),
+               timestamp '2025-08-02 10:00' as revised_at
+        from marts.kpi_values
+        union all
+        select *, null as revised_at from marts.kpi_values;
         create table marts.sub_icb_district_crosswalk as select * from (values
           ('04Y', 'E07000192', 0.8, 800, 1000), ('04Y', 'E07000196', 0.195, 195, 1000),
           ('04Y', 'E07000197', 0.005, 5, 1000), ('05W', 'E06000021', 1.0, 400, 400)
@@ -259,3 +268,27 @@ def test_missing_mart_is_a_clear_error(con, tmp_path):
         run(con, tmp_path / "home")
     assert not (tmp_path / "home").exists()
     assert current_publication(tmp_path / "home") is None
+
+
+def test_kpi_history_gets_kpi_values_disclosure_control_month_by_month(con, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    run(con, home)
+    public = read(home / "publish/public/kpi_history.csv")
+    restricted = read(home / "publish/restricted/kpi_history.csv")
+    assert list(public[0]) == [*KPI_COLUMNS, "revised_at"]
+    july = [{k: v for k, v in r.items() if k != "revised_at"} for r in public if r["reporting_date"] == "2025-07-31"]
+    assert sorted(july, key=str) == sorted(read(home / "publish/public/kpi_values.csv"), key=str)
+    june = {r["geography_code"]: r for r in public
+            if r["reporting_date"] == "2025-06-30" and r["kpi_id"] == "ehcp_count"}
+    # June: Lichfield's 4 is withheld, and Cannock's 5 (the smallest other) with it; July's 97 does not protect it
+    assert [(code, r["value"], r["status"]) for code, r in june.items()] == [
+        ("E10000028", "125", "available"), ("E07000192", "", "suppressed"), ("E07000193", "20", "available"),
+        ("E07000194", "", "suppressed"), ("E07000195", "0", "available")]
+    assert {r["revised_at"] for r in public if r["reporting_date"] == "2025-06-30"} == {"2025-08-02T10:00:00"}
+    assert [r["value"] for r in restricted if r["reporting_date"] == "2025-06-30"][:5] == ["123", "5", "21", "4", "0"]
+    # without the public form, the restricted figures (the 4) would be published
+    monkeypatch.setitem(publish_module.FORMS, "kpi_history", publish_module.Form(
+        publish_module.HISTORY_ORDER, lambda frame, settings: frame,
+        columns=publish_module.FORMS["kpi_history"].columns))
+    run(con, home, run_id="cccccccc-3")
+    assert "4" in [r["value"] for r in read(home / "publish/public/kpi_history.csv")]

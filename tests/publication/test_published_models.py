@@ -5,8 +5,9 @@ import publication.publish as publish_module
 from publication.dbt_manifest import PublishedModel, column_descriptions, manifest, published_models
 from publication.publish import FORMS, PublicationFormError, published_tables
 
-PUBLISHED = {"kpi_values": "public", "sub_icb_district_crosswalk": "public", "send_cohort": "restricted",
-             "kpi_catalogue": "public", "kpi_benchmarks": "public", "ehcp_reconciliation": "public"}
+PUBLISHED = {"kpi_values": "public", "kpi_history": "public", "sub_icb_district_crosswalk": "public",
+             "send_cohort": "restricted", "kpi_catalogue": "public", "kpi_benchmarks": "public",
+             "ehcp_reconciliation": "public"}
 
 
 def test_the_published_tables_and_tiers_are_the_manifests():

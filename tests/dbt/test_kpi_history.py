@@ -1,0 +1,132 @@
+"""kpi_history over three month ends of the hand-built drop (hand_built_people.py): each month's
+figures come from the files current on its month end, a corrected file for an earlier month re-runs
+that month alone and sets its revised_at, and a re-run that changes nothing is not a revision.
+
+Caseload files: 1 (2025-06-30, C99), 3 (2025-07-31, the hand-built people), 4 (2025-08-31, C98);
+every other extract's files are dated on or before 2025-07-31, so none is current in June.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner
+
+from tests.dbt import hand_built_dfe
+from tests.dbt.clean_tables import build_warehouse
+from tests.dbt.hand_built_people import FILES, L1, ROWS, _plan
+from tests.dbt.conftest import DBT_PROJECT
+
+MONTHS = ("2025-06-30", "2025-07-31", "2025-08-31")
+COUNTY = "E10000028"
+CORRECTION_FILE = 6
+
+
+def build_month(home: Path, reporting_date: str, refreshed_at: str, *, history_only: bool = False) -> None:
+    """``dbt build`` for one month end: the whole project, or (a re-run of a past month) kpi_history
+    and what it is made from."""
+    selection = ["--select", "+kpi_history", "--indirect-selection", "cautious"] if history_only else []
+    result = dbtRunner().invoke([
+        "build", *selection, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+        "--target-path", str(home / "target"), "--log-path", str(home / "target" / "logs"),
+        "--vars", f"{{reporting_date: '{reporting_date}', refreshed_at: '{refreshed_at}'}}",
+        "--no-send-anonymous-usage-stats",
+    ])
+    failed = [f"{r.node.name}: {r.message}" for r in getattr(result.result, "results", [])
+              if str(r.status) in ("error", "fail")]
+    assert result.success, f"dbt build for {reporting_date} failed: {result.exception or failed}"
+
+
+def history(path: Path) -> dict[str, list[tuple]]:
+    """Every kpi_history row by reporting date, in a fixed order."""
+    with duckdb.connect(str(path)) as con:
+        rows = con.execute("select * from marts.kpi_history order by all").fetchall()
+    by_month: dict[str, list[tuple]] = {}
+    for row in rows:
+        by_month.setdefault(row[1].isoformat(), []).append(row)
+    return by_month
+
+
+def ehcp_count(path: Path, month: str) -> tuple:
+    with duckdb.connect(str(path)) as con:
+        return con.execute(
+            "select value, source_extracts, revised_at from marts.kpi_history where kpi_id = 'ehcp_count' "
+            "and geography_code = ? and breakdown = 'TOTAL' and reporting_date = ?", [COUNTY, month]).fetchone()
+
+
+def caseload_file(source_extracts: str) -> str:
+    """The caseload file among a row's source extracts."""
+    (caseload,) = [name for name in source_extracts.split("; ") if name.startswith("council/ehcp_caseload/")]
+    return caseload
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The hand-built warehouse with kpi_history built for each month end in turn; each month's
+    kpi_values as its build left it."""
+    home = tmp_path_factory.mktemp("history")
+    path = home / "warehouse.duckdb"
+    build_warehouse(path, FILES + hand_built_dfe.FILES, ROWS | hand_built_dfe.ROWS)
+    previous = os.environ.get("SEND_WAREHOUSE_DUCKDB")
+    os.environ["SEND_WAREHOUSE_DUCKDB"] = str(path)
+    snapshots = {}
+    try:
+        for day, month in enumerate(MONTHS, start=1):
+            build_month(home, month, f"2025-09-0{day} 06:00:00")
+            with duckdb.connect(str(path)) as con:
+                snapshots[month] = con.execute("select * from marts.kpi_values order by all").fetchall()
+        yield home, path, snapshots
+    finally:
+        if previous is None:
+            os.environ.pop("SEND_WAREHOUSE_DUCKDB")
+        else:
+            os.environ["SEND_WAREHOUSE_DUCKDB"] = previous
+
+
+def test_every_month_is_kept_with_the_figures_of_its_current_files(built):
+    _, path, snapshots = built
+    months = history(path)
+    assert sorted(months) == list(MONTHS)
+    for month in MONTHS:  # a month's block is kpi_values as that month's build made it, never revised
+        assert [row[:-1] for row in months[month]] == snapshots[month]
+        assert {row[-1] for row in months[month]} == {None}
+    # the newest accepted caseload file dated on or before each month end: C99, the four plans, C98
+    for month, plans in zip(MONTHS, (1, 4, 1)):
+        value, source, _ = ehcp_count(path, month)
+        assert (value, caseload_file(source)) == (plans, f"council/ehcp_caseload/{month}")
+    # no file of the school census is dated after 2025-05-15: every month counts that one
+    assert {"council/school_census/2025-05-15" in ehcp_count(path, month)[1] for month in MONTHS} == {True}
+
+
+def test_a_correction_re_runs_its_month_alone_and_records_the_revision(built):
+    home, path, _ = built
+    before = history(path)
+    build_month(home, "2025-07-31", "2025-09-10 06:00:00", history_only=True)  # nothing changed: not a revision
+    unchanged = history(path)
+    assert [row[:16] + row[17:] for row in unchanged["2025-07-31"]] == [
+        row[:16] + row[17:] for row in before["2025-07-31"]]  # refreshed_at (column 16) aside
+    assert ehcp_count(path, "2025-07-31")[2] is None
+    # a corrected June caseload: landing supersedes file 1 and accepts the correction, with a second plan
+    with duckdb.connect(str(path)) as con:
+        con.execute("update landing.files set status = 'superseded' where file_id = 1")
+        con.execute("insert into landing.files (file_id, partner, \"extract\", as_at, file_name, status, received_at) "
+                    "values (?, 'council', 'ehcp_caseload', date '2025-06-30', 'ehcp_caseload_20250630.csv', "
+                    "'accepted', timestamp '2025-07-20 09:00')", [CORRECTION_FILE])
+        for number, label in enumerate(("C99", "C96"), start=2):
+            plan = _plan(label, "2015-01-01", "F", "WBRI", "P" + label, L1, "2020-01-01", "ACTIVE", "ASD", "MAINSTREAM")
+            con.execute(f"insert into clean.council__ehcp_caseload ({', '.join(plan)}, _file_id, _row_number, _as_at) "
+                        f"values ({', '.join('?' * len(plan))}, ?, ?, date '2025-06-30')",
+                        [*plan.values(), CORRECTION_FILE, number])
+    build_month(home, "2025-06-30", "2025-09-11 06:00:00", history_only=True)
+    after = history(path)
+    value, source, revised_at = ehcp_count(path, "2025-06-30")
+    assert (value, caseload_file(source)) == (2, "council/ehcp_caseload/2025-06-30")
+    assert str(revised_at) == "2025-09-11 06:00:00"
+    assert {row[-1] for row in after["2025-06-30"]} == {revised_at}  # the whole month is marked
+    assert after["2025-07-31"] == unchanged["2025-07-31"]  # later months: byte for byte what they were
+    assert after["2025-08-31"] == before["2025-08-31"]
+    # re-running the revised month again with the same files keeps its revision on record
+    build_month(home, "2025-06-30", "2025-09-12 06:00:00", history_only=True)
+    assert ehcp_count(path, "2025-06-30")[2] == revised_at
