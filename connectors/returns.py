@@ -98,3 +98,9 @@ def record_orphans(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: 
         f"then 'no parent id' else 'no accepted record with this id in {parent_extract} of the same delivery' end "
         f"from parsed_rows where {child_id} is null or {child_id} not in ({parents})",
         {"file_id": file_id})
+
+
+def depth(contract: Contract) -> int:
+    """How many parent modules are above a module (0 for an extract without a parent): landing in
+    increasing depth lands every parent before its children."""
+    return 0 if contract.parent is None else 1 + depth(contract_for(contract.partner, contract.parent[0]))

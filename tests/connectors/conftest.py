@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from connectors.contracts import Contract, all_contracts, contract_for
 from connectors.drop import deliveries_for, unrecognised_files
 from connectors.landing import LandingOutcome, land, prepare, record_unrecognised
+from connectors.returns import depth
 
 AS_AT = date(2025, 7, 31)
 TODAY = date(2025, 8, 4)
@@ -265,7 +266,7 @@ class Warehouse:
     def land_drop(self, today: date = TODAY) -> None:
         """Every partner extract, the LSOA lookup first, then the files no contract claims."""
         partner_contracts = [c for c in all_contracts() if not c.bundled]
-        for c in sorted(partner_contracts, key=lambda c: c.name != "icb__lsoa_lookup"):
+        for c in sorted(partner_contracts, key=lambda c: (c.name != "icb__lsoa_lookup", depth(c))):
             self.land(c.name, today)
         for stray in unrecognised_files(self.drop):
             record_unrecognised(self.con, stray)
