@@ -47,6 +47,9 @@ class Column:
     # Date bounds: ``as_at`` (the file's as-at date) or another date column of the same row.
     not_before: str | None = None
     not_after: str | None = None
+    # Another extract of the partner whose current file's key the value must be (a kept row issue
+    # ``<COLUMN>_NOT_IN_<EXTRACT>`` otherwise, e.g. a placement URN not in the establishments file).
+    lookup: str | None = None
 
     @property
     def source_header(self) -> str:
@@ -119,6 +122,11 @@ class Contract:
     def has_lsoa(self) -> bool:
         return any(c.type == "lsoa" and c.check_lookup for c in self.columns)
 
+    @property
+    def lookups(self) -> tuple[str, ...]:
+        """The partner's extracts this one's values are checked against (landed first)."""
+        return tuple(sorted({c.lookup for c in self.columns if c.lookup}))
+
 
 @dataclass(frozen=True)
 class ContractError(Exception):
@@ -163,7 +171,7 @@ def _load(path: Path, code_lists: dict[str, list[str]], quality_defaults: dict[s
             name=name, type=col["type"], required=col.get("required", False),
             codes=tuple(str(c) for c in codes), header=col.get("header"),
             pattern=col.get("pattern"), check_lookup=col.get("check_lookup", True),
-            not_before=col.get("not_before"), not_after=col.get("not_after"),
+            not_before=col.get("not_before"), not_after=col.get("not_after"), lookup=col.get("lookup"),
         ))
     names = {c.name for c in columns}
     dates = {c.name for c in columns if c.type in DATE_TYPES}

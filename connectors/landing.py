@@ -16,7 +16,7 @@ from connectors.contracts import Contract
 from connectors.current_files import current_files
 from connectors.drop import Delivery
 from connectors.pseudonymise import pseudonym_macro
-from connectors.returns import delivery_rejection, record_orphans
+from connectors.returns import delivery_rejection, record_lookup_misses, record_orphans
 from connectors.readers import FileRejected, Source, read_csv, read_database, read_xlsx
 from connectors.validation import MACROS, key_expression, parsed_rows, q, row_checks, typed_expression
 
@@ -223,6 +223,7 @@ def _land_rows(con, contract: Contract, delivery: Delivery, source: Source) -> L
     _parse_rows(con, contract, file_id, set_aside)
     _record_row_issues(con, contract, file_id, delivery, malformed, empty, cell_issues, lookup)
     record_orphans(con, contract, file_id, delivery)
+    record_lookup_misses(con, contract, file_id, delivery)
     _insert_clean(con, contract, file_id, delivery.as_at, lookup)
     con.execute("drop table parsed_rows")
     return _finish(con, contract, delivery, file_id, note)

@@ -18,7 +18,8 @@ import yaml
 from connectors.contracts import CONTRACTS_DIR, Contract, all_contracts, contract_for
 from connectors.drop import Delivery
 from connectors.readers import FileRejected, read_csv
-from connectors.validation import typed_expression
+from connectors.current_files import current_files
+from connectors.validation import q, typed_expression
 
 # Per return: the module carrying the LA code, and its column.
 HEADER_MODULE = {"sen2": ("sen2_header", "lea")}
@@ -104,3 +105,25 @@ def depth(contract: Contract) -> int:
     """How many parent modules are above a module (0 for an extract without a parent): landing in
     increasing depth lands every parent before its children."""
     return 0 if contract.parent is None else 1 + depth(contract_for(contract.partner, contract.parent[0]))
+
+
+def record_lookup_misses(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: int, delivery: Delivery) -> None:
+    """Kept row issues for values not among the keys of another extract's current file (a placement
+    URN not in the GIAS establishments file: ``URN_NOT_IN_ESTABLISHMENTS``, placement type unknown).
+    Nothing is checked while that extract has no accepted file."""
+    for col in contract.columns:
+        if col.lookup is None:
+            continue
+        other = contract_for(contract.partner, col.lookup)
+        current = current_files(con).get((other.partner, other.extract))
+        if current is None:
+            continue
+        (key,) = other.key
+        reason = f"{col.name.upper()}_NOT_IN_{other.extract.upper()}"
+        prefix = delivery.name.replace("'", "''")
+        con.execute(
+            f"insert into landing.row_issues select $file_id, _row_number, '{col.name}', '{reason}', 'kept', "
+            f"'{prefix}: row ' || _row_number || ', field {col.name}: not in the current {other.extract} file "
+            f"(row kept, placement type unknown)' from parsed_rows where {q(col.name)} is not null and {q(col.name)} "
+            f"not in (select {q(other.column(key).clean_name)} from clean.{other.name} where _file_id = {current[0]})",
+            {"file_id": file_id})

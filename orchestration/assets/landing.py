@@ -47,7 +47,8 @@ def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
         description=f"{contract.title} ({contract.partner}/{contract.extract}): landed, "
                     "validated against its contract and pseudonymised.",
         deps=([LOOKUP_KEY] if contract.has_lsoa else [])  # a return's child module after its parent:
-        + ([clean_key(contract_for(contract.partner, contract.parent[0]))] if contract.parent else []),
+        + ([clean_key(contract_for(contract.partner, contract.parent[0]))] if contract.parent else [])
+        + [clean_key(contract_for(contract.partner, extract)) for extract in contract.lookups],
         check_specs=[check],
         kinds={"duckdb"},
         metadata={"contract": f"connectors/contracts/{contract.partner}/{contract.extract}.yml"},

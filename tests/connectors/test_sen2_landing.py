@@ -219,3 +219,18 @@ def test_a_utf_8_contract_still_rejects_windows_1252(wh):
     wh.put("council", file_name("council__sen2_senneed"), data)
     outcome = wh.land("council__sen2_senneed")[-1]
     assert wh.file(outcome.file_id)["reason_code"] == "UNREADABLE"
+
+
+def test_a_placement_urn_not_in_the_establishments_file_is_kept_with_a_row_issue(wh):
+    wh.put_rows("council__establishments", valid_rows("council__establishments")[:1])  # URN 124001 only
+    wh.land("council__establishments")
+
+    outcomes = land_delivery(wh)
+
+    for module, row in (("sen2_plandetail", 4), ("sen2_placementdetail", 4)):  # URN 124003; row 3 has no URN
+        assert counts(outcomes[module]) == ("accepted", 3, 3, 0)
+        assert wh.issues(outcomes[module]["file_id"]) == [
+            (row, "urn", "URN_NOT_IN_ESTABLISHMENTS", "kept", f"{module}_20250731.csv: row {row}, field urn: "
+             "not in the current establishments file (row kept, placement type unknown)")]
+        kept = wh.rows("clean", f"council__{module}", outcomes[module]["file_id"])
+        assert [r["urn"] for r in kept] == ["124001", None, "124003"]
