@@ -15,10 +15,17 @@ REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 COLUMN_TYPES = {
     "text", "code", "code_list", "date", "date_of_birth", "integer", "decimal",
     "month", "term", "nhs_number", "upn", "identifier", "postcode", "lsoa",
-    "practice_code", "sub_icb_code", "statistic",
+    "practice_code", "sub_icb_code", "statistic", "yes_no", "name",
 }
 PSEUDONYMISED_TYPES = {"nhs_number", "upn", "identifier", "postcode"}
 DATE_TYPES = {"date", "date_of_birth"}
+# Kept only in the restricted ``landing`` rows: never in ``clean`` (nor the clean zone) or after.
+LANDING_ONLY_TYPES = {"name"}
+# Date forms a contract may accept besides ISO ``YYYY-MM-DD`` (``date_forms:``): the SEN2 export's
+# ``YYYY-Mon-DD HH:MM:SS`` (national-formats.md v2).
+DATE_FORMS = ("iso", "sen2_export")
+# Text encodings a CSV contract may declare (``encoding:``); utf-8 is the default.
+ENCODINGS = ("utf-8", "cp1252")
 # What a date bound (``not_before`` / ``not_after``) may name besides another date column of the row.
 AS_AT = "as_at"
 # How old an extract may be before it is reported stale, by cadence.
@@ -40,6 +47,9 @@ class Column:
     # Date bounds: ``as_at`` (the file's as-at date) or another date column of the same row.
     not_before: str | None = None
     not_after: str | None = None
+    # Another extract of the partner whose current file's key the value must be (a kept row issue
+    # ``<COLUMN>_NOT_IN_<EXTRACT>`` otherwise, e.g. a placement URN not in the establishments file).
+    lookup: str | None = None
 
     @property
     def source_header(self) -> str:
@@ -48,6 +58,11 @@ class Column:
     @property
     def pseudonymised(self) -> bool:
         return self.type in PSEUDONYMISED_TYPES
+
+    @property
+    def in_clean(self) -> bool:
+        """False for names: kept in the restricted landing rows only."""
+        return self.type not in LANDING_ONLY_TYPES
 
     @property
     def clean_name(self) -> str:
@@ -74,6 +89,17 @@ class Contract:
     quality: Quality
     format: str = "csv"
     delivery: str = "drop"
+    date_forms: tuple[str, ...] = ("iso",)
+    encoding: str = "utf-8"
+    # A module of a multi-file return (``group: sen2``): every module file of one date is one delivery.
+    group: str | None = None
+    # (parent extract, column): each row's id of its parent record in the same delivery.
+    parent: tuple[str, str] | None = None
+
+    @property
+    def clean_columns(self) -> tuple[Column, ...]:
+        """The columns written to ``clean`` (all but the landing-only ones)."""
+        return tuple(c for c in self.columns if c.in_clean)
 
     @property
     def bundled(self) -> bool:
@@ -95,6 +121,11 @@ class Contract:
     @property
     def has_lsoa(self) -> bool:
         return any(c.type == "lsoa" and c.check_lookup for c in self.columns)
+
+    @property
+    def lookups(self) -> tuple[str, ...]:
+        """The partner's extracts this one's values are checked against (landed first)."""
+        return tuple(sorted({c.lookup for c in self.columns if c.lookup}))
 
 
 @dataclass(frozen=True)
@@ -140,7 +171,7 @@ def _load(path: Path, code_lists: dict[str, list[str]], quality_defaults: dict[s
             name=name, type=col["type"], required=col.get("required", False),
             codes=tuple(str(c) for c in codes), header=col.get("header"),
             pattern=col.get("pattern"), check_lookup=col.get("check_lookup", True),
-            not_before=col.get("not_before"), not_after=col.get("not_after"),
+            not_before=col.get("not_before"), not_after=col.get("not_after"), lookup=col.get("lookup"),
         ))
     names = {c.name for c in columns}
     dates = {c.name for c in columns if c.type in DATE_TYPES}
@@ -160,11 +191,21 @@ def _load(path: Path, code_lists: dict[str, list[str]], quality_defaults: dict[s
         raise ContractError(path, f"unknown cadence {spec['cadence']!r}")
     if spec.get("delivery", "drop") not in DELIVERIES:
         raise ContractError(path, f"unknown delivery {spec['delivery']!r}")
+    date_forms = tuple(spec.get("date_forms", ["iso"]))
+    if "iso" not in date_forms or set(date_forms) - set(DATE_FORMS):
+        raise ContractError(path, f"date_forms must include iso and be among {list(DATE_FORMS)}")
+    if spec.get("encoding", "utf-8") not in ENCODINGS:
+        raise ContractError(path, f"unknown encoding {spec['encoding']!r}")
+    parent = spec.get("parent")
+    if parent is not None and (set(parent) != {"extract", "column"} or parent["column"] not in names):
+        raise ContractError(path, "parent must be {extract: <module>, column: <a column of this contract>}")
     return Contract(
         partner=path.parent.name, extract=path.stem, title=spec["title"],
         cadence=spec["cadence"], key=tuple(spec["key"]), columns=tuple(columns),
         quality=_quality(path, spec, quality_defaults or _quality_defaults()), format=spec.get("format", "csv"),
-        delivery=spec.get("delivery", "drop"),
+        delivery=spec.get("delivery", "drop"), date_forms=date_forms,
+        encoding=spec.get("encoding", "utf-8"), group=spec.get("group"),
+        parent=(parent["extract"], parent["column"]) if parent else None,
     )
 
 

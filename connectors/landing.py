@@ -16,6 +16,7 @@ from connectors.contracts import Contract
 from connectors.current_files import current_files
 from connectors.drop import Delivery
 from connectors.pseudonymise import pseudonym_macro
+from connectors.returns import delivery_rejection, record_lookup_misses, record_orphans
 from connectors.readers import FileRejected, Source, read_csv, read_database, read_xlsx
 from connectors.validation import MACROS, key_expression, parsed_rows, q, row_checks, typed_expression
 
@@ -64,13 +65,14 @@ def land(con: duckdb.DuckDBPyConnection, contract: Contract, delivery: Delivery,
         if delivery.problem:
             raise FileRejected("BAD_AS_AT_DATE" if delivery.problem.endswith("is in the future")
                                else "BAD_FILE_NAME", delivery.problem)
+        delivery_rejection(contract, delivery)  # a module of a multi-file return: its delivery's rules
         if delivery.database:
             source = read_database(delivery.database.url, delivery.database.table,
                                    tuple(contract.column(k).source_header for k in contract.key))
         elif contract.format == "xlsx":
             source = read_xlsx(delivery.name, data)
         else:
-            source = read_csv(delivery.name, data)
+            source = read_csv(delivery.name, data, contract.encoding)
     except FileRejected as rejected:
         return _record_rejection(con, contract.partner, contract.extract, delivery, data, rejected)
     newest = _newest_receipt(con, contract.partner, contract.extract, delivery.name)
@@ -220,6 +222,8 @@ def _land_rows(con, contract: Contract, delivery: Delivery, source: Source) -> L
     lookup = _lookup_sql(con, contract)
     _parse_rows(con, contract, file_id, set_aside)
     _record_row_issues(con, contract, file_id, delivery, malformed, empty, cell_issues, lookup)
+    record_orphans(con, contract, file_id, delivery)
+    record_lookup_misses(con, contract, file_id, delivery)
     _insert_clean(con, contract, file_id, delivery.as_at, lookup)
     con.execute("drop table parsed_rows")
     return _finish(con, contract, delivery, file_id, note)
@@ -267,7 +271,7 @@ def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery
         f"select _file_id, _row_number, '{c.field}', '{c.reason}', '{c.action}', "
         f"'{prefix}: row ' || _row_number || ', field {c.field}: {c.message}' "
         f"from parsed_rows where {c.condition}"
-        for col in contract.columns for c in row_checks(col, contract, lookup)
+        for col in contract.clean_columns for c in row_checks(col, contract, lookup)
     ]
     key = ", ".join(key_expression(contract.column(k)) for k in contract.key)
     selects.append(
@@ -288,11 +292,11 @@ def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery
 
 def _insert_clean(con, contract: Contract, file_id: int, as_at: date, lookup: str | None) -> None:
     definitions = ", ".join(
-        f"{q(c.clean_name)} {_CLEAN_TYPES.get(c.type, 'varchar')}" for c in contract.columns
+        f"{q(c.clean_name)} {_CLEAN_TYPES.get(c.type, 'varchar')}" for c in contract.clean_columns
     )
     con.execute(f"create table if not exists clean.{contract.name} "
                 f"(_file_id integer, _row_number integer, _as_at date, {definitions})")
-    values = ", ".join(typed_expression(c, contract, lookup) for c in contract.columns)
+    values = ", ".join(typed_expression(c, contract, lookup) for c in contract.clean_columns)
     con.execute(
         f"insert into clean.{contract.name} select _file_id, _row_number, $as_at, {values} "
         f"from parsed_rows where _row_number not in ("

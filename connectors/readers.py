@@ -52,26 +52,41 @@ def _batched(numbered: Iterator[tuple[int, Row]]) -> Iterator[Batch]:
         yield list(numbers), list(rows)
 
 
-def read_csv(name: str, data: bytes) -> Source:
+def _is_utf8(data: bytes) -> bool:
+    try:
+        str(data, "utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_csv(name: str, data: bytes, encoding: str = "utf-8") -> Source:
     """UTF-8 (BOM optional), comma-separated, quoted fields, CRLF or LF.
 
-    Fields stay as read, an empty field as ``""`` (landing stores it as null). Records are
-    batched by ``csv`` and ``itertools`` in C, with no Python code per row.
+    A ``cp1252`` contract (GIAS exports Windows-1252) reads the file as Windows-1252, unless it
+    has a UTF-8 BOM or is valid UTF-8 throughout (a re-saved download): cp1252 text with accents
+    is practically never valid UTF-8, so either form arrives intact. A byte cp1252 leaves
+    undefined rejects the file. Fields stay as read, an empty field as ``""`` (landing stores it
+    as null). Records are batched by ``csv`` and ``itertools`` in C, with no Python code per row.
     """
     bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     if not data[bom:].strip():
         raise FileRejected("EMPTY_FILE", f"{name}: the file is empty")
+    if encoding == "cp1252" and (bom or _is_utf8(data)):
+        encoding = "utf-8"
     try:
-        str(memoryview(data)[bom:], "utf-8")  # only checked: the rows are decoded as they are read
+        str(memoryview(data)[bom:], encoding)  # only checked: the rows are decoded as they are read
     except UnicodeDecodeError as exc:
         offset = bom + exc.start  # of the file, BOM included
+        expected = "UTF-8" if encoding == "utf-8" else "Windows-1252 (or UTF-8)"
         raise FileRejected(
             "UNREADABLE",
-            f"{name}: not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset}); "
-            "re-export the file as UTF-8",
+            f"{name}: not {expected} text (byte 0x{data[offset]:02x} at offset {offset}); "
+            f"re-export the file as {expected}",
         ) from None
     # Not io.StringIO: it would hold the whole file again, as four bytes per character.
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""), strict=True)
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+                                         newline=""), strict=True)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:

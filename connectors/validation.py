@@ -72,22 +72,45 @@ def _part(col: Column, part: str) -> str:
     return q(f"{col.name}:{part}")
 
 
-def parse_date(value_sql: str, day_first_text: bool) -> str:
-    """ISO dates always; ``DD/MM/YYYY`` text too for spreadsheet deliveries."""
-    iso = (f"case when regexp_full_match({value_sql}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
-           f"then try_strptime({value_sql}, '%Y-%m-%d')::date end")
-    if not day_first_text:
-        return iso
-    uk = (f"case when regexp_full_match({value_sql}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') "
-          f"then try_strptime({value_sql}, '%d/%m/%Y')::date end")
-    return f"coalesce({iso}, {uk})"
+# Yes/no items as the SEN2 export writes them (1/0, also true/false and Y/N, any case): landed as Y/N,
+# the form of every other yes/no column, which staging's ``yes_no`` macro reads as a boolean.
+YES_NO_FORMS = {"Y": ("1", "true", "y"), "N": ("0", "false", "n")}
+
+
+def parse_date(value_sql: str, day_first_text: bool, sen2_export: bool = False) -> str:
+    """ISO dates always; ``DD/MM/YYYY`` text too for spreadsheet deliveries; the SEN2 export's
+    ``YYYY-Mon-DD HH:MM:SS`` (``2025-Jan-16 00:00:00``) for contracts declaring it."""
+    forms = [f"case when regexp_full_match({value_sql}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+             f"then try_strptime({value_sql}, '%Y-%m-%d')::date end"]
+    if day_first_text:
+        forms.append(f"case when regexp_full_match({value_sql}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') "
+                     f"then try_strptime({value_sql}, '%d/%m/%Y')::date end")
+    if sen2_export:
+        forms.append(f"case when regexp_full_match({value_sql}, "
+                     f"'[0-9]{{4}}-[A-Za-z]{{3}}-[0-9]{{2}} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}') "
+                     f"then try_strptime({value_sql}, '%Y-%b-%d %H:%M:%S')::date end")
+    return forms[0] if len(forms) == 1 else f"coalesce({', '.join(forms)})"
+
+
+def date_form_text(contract: Contract) -> str:
+    """The date forms a contract accepts, as a message shows them."""
+    forms = ["YYYY-MM-DD"]
+    if contract.format == "xlsx":
+        forms.append("DD/MM/YYYY")
+    if "sen2_export" in contract.date_forms:
+        forms.append("YYYY-Mon-DD HH:MM:SS")
+    return " or ".join(forms)
 
 
 def _derived(col: Column, contract: Contract) -> dict[str, str]:
     """What the checks and the clean table need from a column, over its trimmed text ``v``."""
     v = q(col.name)
     if col.type in ("date", "date_of_birth"):
-        return {"date": parse_date(v, contract.format == "xlsx")}
+        return {"date": parse_date(v, contract.format == "xlsx", "sen2_export" in contract.date_forms)}
+    if col.type == "yes_no":
+        return {"yes_no": "case " + " ".join(
+            f"when lower({v}) in ({', '.join(repr(f) for f in forms)}) then '{code}'"
+            for code, forms in YES_NO_FORMS.items()) + " end"}
     if col.type in ("integer", "decimal", "statistic"):
         kind = "integer" if col.type == "integer" else "decimal"
         return {"number": f"case when regexp_full_match({v}, '{_NUMBER_FORMS[kind]}') "
@@ -102,9 +125,9 @@ def _derived(col: Column, contract: Contract) -> dict[str, str]:
 def parsed_rows(contract: Contract, rows_sql: str) -> str:
     """A query over ``rows_sql`` (landed rows) giving each column's trimmed text (empty = null) and
     its derived values once per row, so that checks and the clean table do not repeat parsing."""
-    values = ", ".join(f"{_value(c)} as {q(c.name)}" for c in contract.columns)
+    values = ", ".join(f"{_value(c)} as {q(c.name)}" for c in contract.clean_columns)
     derived = "".join(f", {sql} as {_part(c, part)}"
-                      for c in contract.columns for part, sql in _derived(c, contract).items())
+                      for c in contract.clean_columns for part, sql in _derived(c, contract).items())
     return f"select *{derived} from (select _file_id, _row_number, {values} from {rows_sql})"
 
 
@@ -120,6 +143,8 @@ def typed_expression(col: Column, contract: Contract, lookup_sql: str | None) ->
         return _part(col, "date")
     if col.type in ("integer", "decimal"):
         return _part(col, "number")
+    if col.type == "yes_no":
+        return _part(col, "yes_no")
     if col.type == "nhs_number":
         return f"case when {_part(col, 'valid')} then pseudo({_part(col, 'digits')}) end"
     if col.type in ("upn", "identifier"):
@@ -146,8 +171,8 @@ def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[
         add("MISSING_VALUE", "quarantined", f"{v} is null", "a required value is empty")
     if col.type in ("date", "date_of_birth"):
         parsed = _part(col, "date")
-        form = "YYYY-MM-DD or DD/MM/YYYY" if contract.format == "xlsx" else "YYYY-MM-DD"
-        add("WRONG_TYPE", "quarantined", f"{present} and {parsed} is null", f"not a date ({form})")
+        add("WRONG_TYPE", "quarantined", f"{present} and {parsed} is null",
+            f"not a date ({date_form_text(contract)})")
         if col.not_after == AS_AT:
             add("DATE_OUT_OF_RANGE", "quarantined", f"({parsed} < date '{MIN_DATE}' or {parsed} > $as_at)",
                 f"date outside {MIN_DATE} .. the as-at date")
@@ -170,6 +195,9 @@ def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[
         failing = (f"{v} not in ({codes})" if col.type == "code"
                    else f"not list_has_all([{codes}], string_split({v}, '|'))")
         add("CODE_NOT_IN_LIST", "quarantined", f"{present} and {failing}", "not one of the agreed codes")
+    elif col.type == "yes_no":
+        add("CODE_NOT_IN_LIST", "quarantined", f"{present} and {_part(col, 'yes_no')} is null",
+            "not a yes/no value (1/0, true/false or Y/N)")
     elif col.type == "statistic":
         # A published figure or a statistics symbol (x, c, z, ...): the text stays, staging reads
         # a symbol as missing with its reason, never as zero.

@@ -46,6 +46,9 @@ def _column_expectations(col: Column, contract: Contract) -> list[dict]:
     elif (regex := column_format(col)) is not None:
         found.append(_expectation("column_values_to_match_regex", f"Every {label} has the agreed format.",
                                   column=name, regex=regex))
+    if col.type == "yes_no":
+        found.append(_expectation("column_values_to_be_in_set", f"Every {label} is Y or N.",
+                                  column=name, value_set=["Y", "N"]))
     if col.type == "code":
         shown = ", ".join(col.codes) if len(col.codes) <= 8 else "the agreed code list"
         found.append(_expectation("column_values_to_be_in_set",
@@ -72,7 +75,7 @@ def _column_expectations(col: Column, contract: Contract) -> list[dict]:
 
 def structural_expectations(contract: Contract) -> list[dict]:
     """Every rule of ``contract`` as a critical expectation over one delivery's cleaned rows."""
-    columns = [c.clean_name for c in contract.columns] + list(CLEAN_METADATA_COLUMNS)
+    columns = [c.clean_name for c in contract.clean_columns] + list(CLEAN_METADATA_COLUMNS)
     found = [
         _expectation("table_columns_to_match_set",
                      "The cleaned table has exactly the agreed columns: every personal identifier has "
@@ -81,7 +84,7 @@ def structural_expectations(contract: Contract) -> list[dict]:
         _expectation("table_row_count_to_be_between", "The delivery contains at least one accepted row.",
                      min_value=1),
     ]
-    for col in contract.columns:
+    for col in contract.clean_columns:
         found += _column_expectations(col, contract)
     key = [contract.column(k).clean_name for k in contract.key]
     key_label = " and ".join(_label(contract.column(k)) for k in contract.key)

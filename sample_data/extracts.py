@@ -1,18 +1,19 @@
-"""The fifteen partner extracts of the specification, built from the simulated world.
+"""The partner extracts of the specification (v1's fifteen, the SEN2 return's nine modules and
+the GIAS download), built from the simulated world.
 
 Each extract lists the specification's columns in order and builds Arrow columns for a
 slice of its rows (only the GP registrations are large enough to be built in chunks).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sample_data import identifiers
+from sample_data import identifiers, sen2
 from sample_data.codes import (ACTIVITIES, CEASE_REASONS, DECISIONS, EAPDR_OUTCOMES, EAPDR_STATUS,
                                ENTITLEMENTS, EPR_SOURCES, FLAG_STATUS, MARKER_SOURCES, NEEDS,
                                OUTCOMES, PLACEMENTS, PLAN_STATUS, REQUESTERS, SCHOOL_TYPES,
@@ -50,6 +51,7 @@ class Extract:
     build: Callable[[slice], Columns]
     headers: tuple[str, ...] = ()       # XLSX only: the human header of each column
     text_dates: tuple[str, ...] = ()    # XLSX only: date columns written as DD/MM/YYYY text
+    encoding: str = "utf-8"             # CSV only: GIAS downloads are Windows-1252
 
     @property
     def extension(self) -> str:
@@ -62,7 +64,7 @@ def all_extracts(world: World) -> list[Extract]:
             gp_registered_population(world), gp_practices(world), lsoa_lookup(world),
             slt_referrals(world), camhs_referrals(world, MPFT), reasonable_adjustment_flags(world, MPFT),
             epr_send_markers(world), camhs_referrals(world, NSCHT),
-            reasonable_adjustment_flags(world, NSCHT)]
+            reasonable_adjustment_flags(world, NSCHT), *sen2_return(world), establishments(world)]
 
 
 # --- column helpers ----------------------------------------------------------------
@@ -179,6 +181,17 @@ def ehcna_requests(world: World) -> Extract:
         "mediation": _yes_no(r.mediation),
         "tribunal_appeal": _yes_no(r.tribunal),
     })
+
+
+def sen2_return(world: World) -> list[Extract]:
+    """The nine SEN2 module files of one delivery (national-formats.md v2)."""
+    return [_table("council", module, sen2.as_arrays(items)) for module, items in sen2.sen2_modules(world).items()]
+
+
+def establishments(world: World) -> Extract:
+    """The council's GIAS download, Windows-1252 as GIAS exports it."""
+    extract = _table("council", "establishments", sen2.as_arrays(sen2.establishments(world)))
+    return replace(extract, encoding="cp1252")
 
 
 def school_census(world: World) -> Extract:

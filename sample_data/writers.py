@@ -1,4 +1,4 @@
-"""Writing extracts: CSV (UTF-8, header row, ISO dates, empty = null) and XLSX."""
+"""Writing extracts: CSV (UTF-8 unless the extract says otherwise, header row, ISO dates, empty = null) and XLSX."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,6 +40,8 @@ def _write_csv(extract: Extract, path: Path) -> None:
             writer.write_table(table)
         if writer:
             writer.close()
+    if extract.encoding != "utf-8":  # every value is text the target encoding can write
+        path.write_bytes(path.read_bytes().decode("utf-8").encode(extract.encoding))
 
 
 def _write_xlsx(extract: Extract, path: Path) -> None:

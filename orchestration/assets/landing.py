@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.clean_zone import write_clean_table, write_manifest, zone_dir
-from connectors.contracts import Contract, all_contracts
+from connectors.contracts import Contract, all_contracts, contract_for
 from connectors.drop import (
     database_delivery, database_sources, deliveries_for, delivery_folder, unrecognised_files,
 )
@@ -46,7 +46,9 @@ def _landing_asset(contract: Contract) -> dg.AssetsDefinition:
         group_name=contract.partner,
         description=f"{contract.title} ({contract.partner}/{contract.extract}): landed, "
                     "validated against its contract and pseudonymised.",
-        deps=[LOOKUP_KEY] if contract.has_lsoa else [],
+        deps=([LOOKUP_KEY] if contract.has_lsoa else [])  # a return's child module after its parent:
+        + ([clean_key(contract_for(contract.partner, contract.parent[0]))] if contract.parent else [])
+        + [clean_key(contract_for(contract.partner, extract)) for extract in contract.lookups],
         check_specs=[check],
         kinds={"duckdb"},
         metadata={"contract": f"connectors/contracts/{contract.partner}/{contract.extract}.yml"},

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from connectors.contracts import Contract, all_contracts, contract_for
 from connectors.drop import deliveries_for, unrecognised_files
 from connectors.landing import LandingOutcome, land, prepare, record_unrecognised
+from connectors.returns import depth
 
 AS_AT = date(2025, 7, 31)
 TODAY = date(2025, 8, 4)
@@ -30,7 +31,9 @@ LA_CHILD = ("LA100001", "LA100002", "LA100003")
 EY_CHILD = ("EY500001", "EY500002", "EY500003")
 POSTCODE = ("ST16 2AB", "ST5 1AA", "WS11 1DB")
 LSOA = ("E01029001", "E01029002", "E01029003")
-CLEAR_IDENTIFIERS = (*NHS, *UPN, *LA_CHILD, *EY_CHILD, *POSTCODE, *(p.replace(" ", "") for p in POSTCODE))
+ULN = ("1234567890", "2345678901")
+NAMES = ("Okonkwo", "Amara", "Whitmore", "Zoë", "Hargreaves", "Ellis")  # SEN2 surnames and forenames
+CLEAR_IDENTIFIERS = (*NHS, *UPN, *LA_CHILD, *EY_CHILD, *POSTCODE, *(p.replace(" ", "") for p in POSTCODE), *ULN)
 
 # 3 valid rows of every extract, values in contract column order.
 VALID_ROWS: dict[str, list[tuple[str | date | None, ...]]] = {
@@ -47,6 +50,59 @@ VALID_ROWS: dict[str, list[tuple[str | date | None, ...]]] = {
          "2024-05-01", "N", "N", "N"),
         ("REQ-002", LA_CHILD[1], "2024-06-03", "SCHOOL", "NO", "2024-07-15", None, None, None, "N", "Y", "N"),
         ("REQ-003", LA_CHILD[2], "2025-06-30", "HEALTH", "PENDING", None, None, None, None, None, None, None),
+    ],
+    # One SEN2 delivery: three children, each with a request, assessment, named plan and active plan.
+    "council__sen2_header": [
+        ("SEN2", "2025", "2025-01-16", "860", "BLADE", "1.0", serial, "2025-Jan-16 09:30:00", "Y", "Y")
+        for serial in ("1", "2", "3")
+    ],
+    "council__sen2_person": [
+        (LA_CHILD[0], NAMES[0], NAMES[1], "2012-03-04", "M", "WBRI", POSTCODE[0], UPN[0], None, None),
+        (LA_CHILD[1], NAMES[2], NAMES[3], "2008-Nov-30 00:00:00", "F", "APKN", POSTCODE[1], UPN[1], ULN[0], None),
+        (LA_CHILD[2], NAMES[4], NAMES[5], "2016-01-15", "U", "NOBT", POSTCODE[2], None, None, "UN2"),
+    ],
+    "council__sen2_requests": [
+        ("REQ-1", LA_CHILD[0], "2024-01-10", "1", "0", "2024-02-20", "Y", "0", "0", "Y"),
+        ("REQ-2", LA_CHILD[1], "2024-Jun-03 00:00:00", "2", "false", "2024-07-15", "Y", "N", "true", None),
+        ("REQ-3", LA_CHILD[2], "2025-01-06", "3", "N", "2025-02-14", "Y", "0", "0", "N"),
+    ],
+    "council__sen2_assessment": [
+        ("ASM-1", "REQ-1", "Y", "2024-05-01", "0", "0", "0", "0", "0"),
+        ("ASM-2", "REQ-2", "Y", "2024-Oct-21 00:00:00", "1", "0", "0", "0", "1"),
+        ("ASM-3", "REQ-3", "Y", "2025-05-20", "0", "0", "0", "0", "0"),
+    ],
+    "council__sen2_namedplan": [
+        ("NP-1", "ASM-1", "2024-05-01", "LA", "1", "0", "0", None, None, None),
+        ("NP-2", "ASM-2", "2024-10-21", None, None, "1", "1", "PB", "2025-07-19", "2"),
+        ("NP-3", "ASM-3", "2025-May-20 00:00:00", None, None, "0", "0", None, None, None),
+    ],
+    "council__sen2_plandetail": [
+        ("PD-1", "NP-1", "124001", "10012345", None, None, "1", "0", "0"),
+        ("PD-2", "NP-2", None, None, "EHE", None, "1", "0", "0"),
+        ("PD-3", "NP-3", "124003", None, None, None, "1", "1", "0"),
+    ],
+    "council__sen2_activeplans": [
+        ("AP-1", "REQ-1", None, "2025-04-28", "M", "2025-05-09", None, None, None),
+        ("AP-2", "REQ-2", "861", "2025-Mar-03 00:00:00", "C", "2025-03-20", None, "2025-02-15", "2025-03-15"),
+        ("AP-3", "REQ-3", None, None, None, None, None, None, None),
+    ],
+    "council__sen2_placementdetail": [
+        ("PL-1", "AP-1", "124001", None, None, None, "1", "2021-09-01", None, "0", "0", None, None),
+        ("PL-2", "AP-2", None, None, "EHE", None, "1", "2024-Oct-21 00:00:00", "2025-07-19", "0", "0", "R", "W"),
+        ("PL-3", "AP-3", "124003", None, None, None, "1", "2025-06-01", None, "1", "0", None, None),
+    ],
+    "council__sen2_senneed": [
+        ("SN-1", "AP-1", "ASD", "1"),
+        ("SN-2", "AP-2", "SEMH", "1"),
+        ("SN-3", "AP-3", "DS", "1"),
+    ],
+    "council__establishments": [
+        ("124001", "860", "Staffordshire", "2001", "Rising Brook Primary School", "Community school",
+         "Local authority maintained schools", "Open", "Primary", "10012345", POSTCODE[0]),
+        ("124002", "860", "Staffordshire", "7001", "Horton Lodge Community Special School", "Community special school",
+         "Special schools", "Open", "Not applicable", None, POSTCODE[1]),
+        ("124003", "860", "Staffordshire", "2003", "Sainte-Thérèse Catholic Academy", "Academy converter",
+         "Academies", "Open", "Primary", "10067890", POSTCODE[2]),
     ],
     "council__school_census": [
         (UPN[0], LA_CHILD[0], "2025-05-15", "124001", "PRIMARY", "6", "2014-03-04", "M", "WBRI",
@@ -157,7 +213,10 @@ def extract_bytes(name: str, rows: list[dict]) -> bytes:
     c = contract(name)
     header = [col.source_header for col in c.columns]
     values = [[row.get(col.name) for col in c.columns] for row in rows]
-    return xlsx_bytes(header, values) if c.format == "xlsx" else csv_bytes(header, values)
+    if c.format == "xlsx":
+        return xlsx_bytes(header, values)
+    data = csv_bytes(header, values)
+    return data.decode().encode(c.encoding)  # GIAS exports Windows-1252
 
 
 def file_name(name: str) -> str:
@@ -171,10 +230,20 @@ class Warehouse:
     def __init__(self, root: Path, con: duckdb.DuckDBPyConnection):
         self.drop, self.landing_dir, self.con = root / "drop", root / "landed_files", con
 
-    def put(self, partner: str, name: str, data: bytes) -> None:
+    def put(self, partner: str, name: str, data: bytes, siblings: bool = True) -> None:
+        """Write a drop file; a module of a multi-file return gets its sibling modules of the same
+        date too (the builder's valid rows) unless they are there or ``siblings`` is False."""
         path = self.drop / partner / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        module = next((c for c in all_contracts() if c.partner == partner and c.group
+                       and name.startswith(f"{c.extract}_")), None)
+        stamp = name.removeprefix(f"{module.extract}_").removesuffix(".csv") if module else ""
+        if siblings and module and stamp.isdigit():
+            for other in all_contracts():
+                sibling = self.drop / partner / f"{other.extract}_{stamp}.csv"
+                if other.group == module.group and other.partner == partner and not sibling.exists():
+                    sibling.write_bytes(extract_bytes(other.name, valid_rows(other.name)))
 
     def put_rows(self, name: str, rows: list[dict] | None = None) -> None:
         """Write an extract file as at ``AS_AT`` (of the builder's valid rows by default)."""
@@ -182,7 +251,10 @@ class Warehouse:
                  extract_bytes(name, valid_rows(name) if rows is None else rows))
 
     def land(self, name: str, today: date = TODAY) -> list[LandingOutcome | None]:
+        """Land the extract's files in the drop (a return's parent modules first, as the assets do)."""
         c = contract(name)
+        if c.parent:
+            self.land(f"{c.partner}__{c.parent[0]}", today)
         return [land(self.con, c, d, self.landing_dir) for d in deliveries_for(c, self.drop, today)]
 
     def land_one(self, name: str, rows: list[dict] | None = None) -> LandingOutcome:
@@ -194,7 +266,7 @@ class Warehouse:
     def land_drop(self, today: date = TODAY) -> None:
         """Every partner extract, the LSOA lookup first, then the files no contract claims."""
         partner_contracts = [c for c in all_contracts() if not c.bundled]
-        for c in sorted(partner_contracts, key=lambda c: c.name != "icb__lsoa_lookup"):
+        for c in sorted(partner_contracts, key=lambda c: (c.name != "icb__lsoa_lookup", depth(c))):
             self.land(c.name, today)
         for stray in unrecognised_files(self.drop):
             record_unrecognised(self.con, stray)

@@ -78,6 +78,8 @@ def _broken_values(col: Column, c: Contract, row: dict) -> list[tuple[str | None
                   else [("nan", "WRONG_TYPE", "quarantined")])
     elif col.type == "code":
         found.append(("NOT_AN_AGREED_CODE", "CODE_NOT_IN_LIST", "quarantined"))
+    elif col.type == "yes_no":
+        found.append(("2", "CODE_NOT_IN_LIST", "quarantined"))
     elif col.type == "code_list":
         found.append((f"{col.codes[0]}|NOT_AN_AGREED_CODE", "CODE_NOT_IN_LIST", "quarantined"))
     elif col.type == "nhs_number":
@@ -178,7 +180,10 @@ def _without_column(c: Contract, kept: list[Column], rows: list[dict]) -> bytes:
 
 
 def _unreadable(c: Contract) -> bytes:
-    return b"PK\x03\x04 not really a workbook" if c.format == "xlsx" else b"la_child_id\n\xff\xfe\x00caf\xe9\n"
+    if c.format == "xlsx":
+        return b"PK\x03\x04 not really a workbook"
+    # Neither UTF-8 nor (for a Windows-1252 contract) cp1252, which leaves 0x81 undefined.
+    return b"la_child_id\n\xff\xfe\x00caf\xe9\x81\n"
 
 
 def _header_only(c: Contract) -> bytes:
@@ -244,5 +249,6 @@ def test_every_contract_and_rule_kind_is_covered():
     from connectors.contracts import COLUMN_TYPES
 
     covered = {CONTRACTS[p.values[0]].column(p.values[1].column).type for p in ROW_CASES}
-    assert covered >= COLUMN_TYPES - {"text", "identifier"}  # free text and ids have no rule of their own
+    # Free text, ids and names (landing only) have no rule of their own.
+    assert covered >= COLUMN_TYPES - {"text", "identifier", "name"}
     assert {p.values[0] for p in ROW_CASES} == set(CONTRACTS)

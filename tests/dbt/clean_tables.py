@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from connectors.contracts import all_contracts
 from connectors.dfe_release import dfe_contracts
 
 CLEAN_COLUMNS: dict[str, list[str]] = {
@@ -66,6 +67,9 @@ CLEAN_COLUMNS["nscht__camhs_referrals"] = CLEAN_COLUMNS["mpft__camhs_referrals"]
 CLEAN_COLUMNS["nscht__reasonable_adjustment_flags"] = CLEAN_COLUMNS["mpft__reasonable_adjustment_flags"]
 # The DfE release files: every column text, as landed (figures are numbers or symbols such as x).
 CLEAN_COLUMNS.update({c.name: [col.clean_name for col in c.columns] for c in dfe_contracts()})
+# The SEN2 modules and GIAS establishments (national-formats.md v2): their contracts' clean columns.
+CLEAN_COLUMNS.update({c.name: [col.clean_name for col in c.clean_columns] for c in all_contracts()
+                      if c.group == "sen2" or c.extract == "establishments"})
 
 INTEGER_COLUMNS = {"sessions_possible", "sessions_missed", "suspensions"}
 

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
+from connectors.contracts import all_contracts
+
 CSV_HEADERS = {
     ("council", "ehcp_caseload"): [
         "la_child_id", "nhs_number", "upn", "date_of_birth", "sex", "ethnicity", "postcode",
@@ -48,6 +50,10 @@ CSV_HEADERS = {
         "adjustments"],
     ("mpft", "epr_send_markers"): ["nhs_number", "marker_date", "marker_source"],
 }
+# The SEN2 return's nine modules and the GIAS download (national-formats.md v2): headers as their contracts say.
+CSV_HEADERS |= {(c.partner, c.extract): [col.source_header for col in c.columns]
+                for c in all_contracts() if c.group == "sen2" or c.extract == "establishments"}
+ENCODING = {("council", "establishments"): "cp1252"}
 XLSX_HEADERS = {
     "camhs_referrals": [
         "Referral ID", "NHS Number", "Date of Birth", "Referral Received Date", "Service Line",
@@ -59,7 +65,7 @@ XLSX_HEADERS = {
 }
 
 
-def test_exactly_the_fifteen_files_are_written_and_returned(small_drop):
+def test_exactly_the_specified_files_are_written_and_returned(small_drop):
     stamp = small_drop.stamp
     assert stamp == "20250731"
     expected = {f"{partner}/{name}_{stamp}.csv" for partner, name in CSV_HEADERS}
@@ -67,19 +73,19 @@ def test_exactly_the_fifteen_files_are_written_and_returned(small_drop):
     written = {str(p.relative_to(small_drop.root)) for p in small_drop.root.rglob("*") if p.is_file()}
     assert written == expected
     assert {str(p.relative_to(small_drop.root)) for p in small_drop.paths} == expected
-    assert len(small_drop.paths) == 15
+    assert len(small_drop.paths) == 15 + 9 + 1
 
 
 def test_csv_headers_are_the_spec_columns_in_order(small_drop):
     for (partner, name), columns in CSV_HEADERS.items():
         raw = small_drop.path(partner, name).read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf")
-        assert raw.decode("utf-8").split("\n", 1)[0] == ",".join(columns), name
+        assert raw.decode(ENCODING.get((partner, name), "utf-8")).split("\n", 1)[0] == ",".join(columns), name
 
 
 def test_every_csv_has_rows_of_the_header_width(small_drop):
     for (partner, name), columns in CSV_HEADERS.items():
-        with small_drop.path(partner, name).open(newline="", encoding="utf-8") as f:
+        with small_drop.path(partner, name).open(newline="", encoding=ENCODING.get((partner, name), "utf-8")) as f:
             rows = list(csv.reader(f))[1:]
         assert rows, f"{partner}/{name} is empty"
         assert {len(r) for r in rows} == {len(columns)}, name
