@@ -255,10 +255,16 @@ def early_years_entitlements(world: World) -> Extract:
 
 def post16_activity(world: World) -> Extract:
     a, people = world.activity, world.people
+    tracked, row_person = np.unique(a.person, return_inverse=True)
+    ccis = identifiers.distinct_ids(world.rng("ids/ccis"), len(tracked), 8)[row_person]
     return _table("council", "post16_activity", {
-        "la_child_id": _la_child_id(world, a.person),
+        "ccis_id": identifiers.padded("CCIS", ccis, 8),
+        # most tracked young people are not known to SEND services: no council id
+        "la_child_id": _la_child_id(world, a.person, ~world.known_to_send[a.person]),
         "upn": _upn(world, a.person, a.upn_known),
         "date_of_birth": _dates(people.dob[a.person]),
+        "postcode": _postcode(world, people.council_postcode[a.person], "post16"),
+        "lsoa_code": _lsoa(world, people.council_lsoa[a.person]),
         "sen_status": _codes(SEN_STATUS, a.sen_status),
         "activity": _codes(ACTIVITIES, a.activity),
         "activity_month": _text(a.month),

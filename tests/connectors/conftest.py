@@ -29,11 +29,13 @@ NHS = ("9434765919", "9876543210", "4010232137", "9434765870")
 UPN = ("A123456789012", "B234567890123", "C34567890123D")  # the last is a temporary UPN
 LA_CHILD = ("LA100001", "LA100002", "LA100003")
 EY_CHILD = ("EY500001", "EY500002", "EY500003")
+CCIS = ("CC700001", "CC700002", "CC700003")
 POSTCODE = ("ST16 2AB", "ST5 1AA", "WS11 1DB")
 LSOA = ("E01029001", "E01029002", "E01029003")
 ULN = ("1234567890", "2345678901")
 NAMES = ("Okonkwo", "Amara", "Whitmore", "Zoë", "Hargreaves", "Ellis")  # SEN2 surnames and forenames
-CLEAR_IDENTIFIERS = (*NHS, *UPN, *LA_CHILD, *EY_CHILD, *POSTCODE, *(p.replace(" ", "") for p in POSTCODE), *ULN)
+CLEAR_IDENTIFIERS = (*NHS, *UPN, *LA_CHILD, *EY_CHILD, *CCIS, *POSTCODE, *(p.replace(" ", "") for p in POSTCODE),
+                     *ULN)
 
 # 3 valid rows of every extract, values in contract column order.
 VALID_ROWS: dict[str, list[tuple[str | date | None, ...]]] = {
@@ -126,9 +128,9 @@ VALID_ROWS: dict[str, list[tuple[str | date | None, ...]]] = {
         (EY_CHILD[2], None, "2023-02-14", "U", "2025-SPRING", "THINK2", "Y", "DAF", "12.5", POSTCODE[2], LSOA[2]),
     ],
     "council__post16_activity": [
-        (LA_CHILD[0], UPN[0], "2007-03-04", "EHCP", "EET", "2025-06"),
-        (LA_CHILD[1], UPN[1], "2005-11-30", "SEN_SUPPORT", "NEET", "2025-06"),
-        (LA_CHILD[2], None, "2001-01-15", "NONE", "NOT_KNOWN", "2025-07"),
+        (CCIS[0], LA_CHILD[0], UPN[0], "2007-03-04", POSTCODE[0], LSOA[0], "EHCP", "EET", "2025-06"),
+        (CCIS[1], None, UPN[1], "2005-11-30", POSTCODE[1], LSOA[1], "SEN_SUPPORT", "NEET", "2025-06"),
+        (CCIS[2], None, None, "2001-01-15", None, None, "NONE", "NOT_KNOWN", "2025-07"),
     ],
     "icb__gp_registered_population": [
         (NHS[0], "2012-03-04", "M", POSTCODE[0], LSOA[0], "M83001", "2012-03-20", "N", "Y", None),

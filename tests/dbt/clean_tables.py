@@ -39,7 +39,8 @@ CLEAN_COLUMNS: dict[str, list[str]] = {
         "send_marker", "send_marker_source", "hours_taken", "postcode_pseudo", "lsoa_code",
     ],
     "council__post16_activity": [
-        "la_child_id_pseudo", "upn_pseudo", "date_of_birth", "sen_status", "activity", "activity_month",
+        "ccis_id_pseudo", "la_child_id_pseudo", "upn_pseudo", "date_of_birth", "postcode_pseudo", "lsoa_code",
+        "sen_status", "activity", "activity_month",
     ],
     "icb__gp_registered_population": [
         "nhs_number_pseudo", "date_of_birth", "sex", "postcode_pseudo", "lsoa_code", "practice_code",

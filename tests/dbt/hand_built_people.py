@@ -26,6 +26,9 @@ Council persons (la_child_id C.., UPN U.., early-years child_id K..):
   Ivy  K09          F 2021-08-01 (3)   funded, no marker, L3; GP twins N09a/N09b share her key -> ambiguous
   K20               F 2021-05-05 (4)   SEND marker on two entitlements (UNIVERSAL_3_4, WP_3_4), L1
   K21               M 2022-11-11 (2)   SEND marker but lives in Stoke-on-Trent (L4)
+Careers-service records (ccis_id P..), with their own LSOA: P02 Ben (L2), P13 C13 (no LSOA), P15 Ola
+  (L2); P30 F 2009-01-10 (16) NEET, L1 and P31 M 2008-04-04 (17) EET, L4 Stoke-on-Trent are not known
+  to SEND services (no la_child_id, no UPN): they link to no person and still count.
 Health-only persons (NHS numbers N..):
   Jack N10  M 2001-02-01 (24)  LD register (check 2024-06-30, before the period), L2; RA flag F10 active
                                at NSCHT and entered-in-error at MPFT
@@ -144,6 +147,12 @@ def _slt(referral_id, nhs, dob, referral, sub_icb, assessed=None, discharged=Non
     )
 
 
+def _tracked(ccis, la, upn, dob, lsoa, sen_status, activity, month):
+    return dict(ccis_id_pseudo=pseudo(ccis), la_child_id_pseudo=la and pseudo(la), upn_pseudo=upn and pseudo(upn),
+                date_of_birth=dob, postcode_pseudo=pseudo(f"PC{ccis}"), lsoa_code=lsoa, sen_status=sen_status,
+                activity=activity, activity_month=month)
+
+
 def _flag(flag_id, nhs, status, recorded, reviewed, impairments, adjustments):
     return dict(
         flag_id=flag_id, nhs_number_pseudo=pseudo(nhs), status=status, recorded_date=recorded,
@@ -203,14 +212,13 @@ ROWS = {
         _claim("K23", "2021-12-01", "F", "2025-SUMMER", "UNIVERSAL_3_4", "N", "PC23", L1),
     ],
     ("council__post16_activity", 14): [
-        dict(la_child_id_pseudo=pseudo("C02"), upn_pseudo=pseudo("U02"), date_of_birth="2008-05-20",
-             sen_status="EHCP", activity="NEET", activity_month="2025-07"),
-        dict(la_child_id_pseudo=pseudo("C13"), upn_pseudo=pseudo("U13"), date_of_birth="2009-03-01",
-             sen_status="SEN_SUPPORT", activity="EET", activity_month="2025-07"),
-        dict(la_child_id_pseudo=pseudo("C13"), upn_pseudo=pseudo("U13"), date_of_birth="2009-03-01",
-             sen_status="SEN_SUPPORT", activity="NEET", activity_month="2025-06"),
-        dict(la_child_id_pseudo=pseudo("C15"), date_of_birth="2006-02-01", sen_status="EHCP",
-             activity="NOT_KNOWN", activity_month="2025-07"),
+        _tracked("P02", "C02", "U02", "2008-05-20", L2, "EHCP", "NEET", "2025-07"),
+        _tracked("P13", "C13", "U13", "2009-03-01", None, "SEN_SUPPORT", "EET", "2025-07"),
+        _tracked("P13", "C13", "U13", "2009-03-01", None, "SEN_SUPPORT", "NEET", "2025-06"),
+        _tracked("P15", "C15", None, "2006-02-01", L2, "EHCP", "NOT_KNOWN", "2025-07"),
+        # tracked young people not known to SEND services: no la_child_id, no UPN
+        _tracked("P30", None, None, "2009-01-10", L1, "NONE", "NEET", "2025-07"),
+        _tracked("P31", None, None, "2008-04-04", L4, "NONE", "EET", "2025-07"),
     ],
     ("icb__gp_registered_population", 20): [
         _gp("N01", "2015-03-10", "F", "PC01", L1, P1, autism="Y"),

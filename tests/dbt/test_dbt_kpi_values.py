@@ -128,12 +128,17 @@ EXPECTED = {
     ("ehcp_issued_20_weeks_all", COUNTY, T, T): (1, 3, 100 / 3, "DIRECT"),
     ("mediation_rate", COUNTY, T, T): (1, 5, 20, "DIRECT"),                        # E2
     ("tribunal_rate", COUNTY, T, T): (1, 5, 20, "DIRECT"),                         # E3
-    # post-16, latest month 2025-07: Ben 17 EHCP NEET (Newcastle), C13 16 SEN_SUPPORT EET (residence
-    # unknown: county only), Ola 19 EHCP NOT_KNOWN (Newcastle); C13's June NEET row is not the latest
-    ("neet_16_17", COUNTY, T, T): (1, 2, 50, "DIRECT"),
+    # post-16, latest month 2025-07, district from each record's own LSOA: Ben 17 EHCP NEET (L2
+    # Newcastle), C13 16 SEN_SUPPORT EET (no LSOA: county only), P30 16 NONE NEET (L1 Cannock) and
+    # P31 17 NONE EET (L4 Stoke-on-Trent: county only), both without la_child_id; Ola 19 EHCP
+    # NOT_KNOWN (L2); C13's June NEET row is not the latest
+    ("neet_16_17", COUNTY, T, T): (2, 4, 50, "DIRECT"),
     ("neet_16_17", COUNTY, "SEN_STATUS", "EHCP"): (1, 1, 100, "DIRECT"),
     ("neet_16_17", COUNTY, "SEN_STATUS", "SEN_SUPPORT"): (0, 1, 0, "DIRECT"),
+    ("neet_16_17", COUNTY, "SEN_STATUS", "NONE"): (1, 2, 50, "DIRECT"),
     ("neet_16_17", NEWCASTLE, T, T): (1, 1, 100, "DIRECT"),
+    ("neet_16_17", CANNOCK, T, T): (1, 1, 100, "DIRECT"),
+    ("neet_16_17", STAFFORD, T, T): (0, 0, None, "DIRECT"),
     ("activity_not_known_16_24_ehcp", COUNTY, T, T): (1, 2, 50, "DIRECT"),         # Ola of Ben, Ola
     ("activity_not_known_16_24_ehcp", NEWCASTLE, T, T): (1, 2, 50, "DIRECT"),
     # EAPDR in period: R1 (hub Cannock), R3 (hub Newcastle); R2 was July 2024
@@ -390,3 +395,24 @@ def test_dates_of_birth_stay_in_staging(warehouse):
         holders = con.execute("select table_schema, table_name from information_schema.columns "
                               "where column_name = 'date_of_birth' order by all").fetchall()
     assert {schema for schema, _ in holders} == {"clean", "staging"}, holders
+
+
+def test_tracked_young_people_without_a_council_id_count(warehouse, kpis):
+    """P30 and P31 have no la_child_id or UPN, so they resolve to no person: the old inner join of
+    post-16 records to int_person_records would drop them and give neet_16_17 1 of 2, not 2 of 4."""
+    with duckdb.connect(str(warehouse)) as con:
+        unlinked = con.execute(
+            "select count(*) from staging.stg_council__post16_activity as post16"
+            " where post16.is_latest_month and post16.ccis_id_pseudo in (?, ?) and not exists ("
+            "   select 1 from intermediate.int_person_records as person"
+            "   where person.source = 'post16_activity' and person.record_number = post16._row_number)",
+            [pseudo("P30"), pseudo("P31")]).fetchone()[0]
+        linked_only = con.execute(
+            "select sum(case when activity = 'NEET' then 1 else 0 end), count(*)"
+            " from staging.stg_council__post16_activity as post16"
+            " inner join intermediate.int_person_records as person"
+            "   on person.source = 'post16_activity' and person.record_number = post16._row_number"
+            " where post16.is_latest_month and person.age between 16 and 17").fetchone()
+    assert unlinked == 2
+    assert linked_only == (1, 2)
+    assert kpis[("neet_16_17", COUNTY, T, T)][:2] == (2, 4)

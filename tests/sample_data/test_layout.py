@@ -30,7 +30,8 @@ CSV_HEADERS = {
         "child_id", "la_child_id", "date_of_birth", "sex", "term", "entitlement", "send_marker",
         "send_marker_source", "hours_taken", "postcode", "lsoa_code"],
     ("council", "post16_activity"): [
-        "la_child_id", "upn", "date_of_birth", "sen_status", "activity", "activity_month"],
+        "ccis_id", "la_child_id", "upn", "date_of_birth", "postcode", "lsoa_code", "sen_status", "activity",
+        "activity_month"],
     ("icb", "gp_registered_population"): [
         "nhs_number", "date_of_birth", "sex", "postcode", "lsoa_code", "practice_code",
         "registration_date", "learning_disability_register", "autism_diagnosis",

@@ -66,7 +66,7 @@ KEYS = {
     ("council", "school_census"): ["upn"],
     ("council", "eapdr_requests"): ["request_id"],
     ("council", "early_years_entitlements"): ["child_id", "term", "entitlement"],
-    ("council", "post16_activity"): ["la_child_id", "activity_month"],
+    ("council", "post16_activity"): ["ccis_id", "activity_month"],
     ("icb", "gp_registered_population"): ["nhs_number"],
     ("icb", "gp_practices"): ["practice_code"],
     ("icb", "lsoa_lookup"): ["lsoa_code"],

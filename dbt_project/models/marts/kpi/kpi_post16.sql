@@ -1,22 +1,23 @@
--- Post-16 activity KPIs at the latest activity month in the current file, county residents, by
--- the careers service's SEN status (EHCP / SEN_SUPPORT / NONE). Ages at the reporting date.
+-- Post-16 activity KPIs at the latest activity month in the current file, by the careers service's
+-- SEN status (EHCP / SEN_SUPPORT / NONE). Ages at the reporting date. Every tracked record counts at
+-- council level whether or not it links to a person (most are not known to SEND services);
+-- DISTRICT rows place a record by its own lsoa_code through the LSOA lookup; a record with no LSOA,
+-- or one outside the county's districts, counts at COUNTY level only (national-formats.md v2).
 --   neet_16_17                     numerator: 16-17 year olds NEET
 --                                  denominator: every tracked 16-17 year old (not known included)
 --   activity_not_known_16_24_ehcp  numerator: 16-24 year olds with an EHCP whose activity is not known
 --                                  denominator: 16-24 year olds with an EHCP
-{%- set sources = ['stg_council__post16_activity'] + residence_sources() %}
+{%- set sources = ['stg_council__post16_activity', 'stg_icb__lsoa_lookup'] %}
 
 with young_people as (
     select
-        residence.residence_lad_code as district_code,
+        lookup.lad_code as district_code,
         post16.sen_status,
         post16.activity,
         {{ age_in_years('post16.date_of_birth') }} as age
     from {{ ref('stg_council__post16_activity') }} as post16
-    {{ record_person('post16_activity', 'post16') }}
-    inner join {{ ref('int_residence') }} as residence on residence.person_id = person.person_id
+    left join {{ ref('stg_icb__lsoa_lookup') }} as lookup on lookup.lsoa_code = post16.lsoa_code
     where post16.is_latest_month
-      and residence.is_county_resident
 ),
 
 aged_16_17 as (
