@@ -42,7 +42,7 @@ def materialised(result) -> set[dg.AssetKey]:
 
 def test_every_extract_and_mart_has_a_blocking_check():
     specs = [spec for checks in quality_checks for spec in checks.check_specs]
-    assert len(specs) == 23  # 15 partner extracts, 5 DfE release files, 3 marts
+    assert len(specs) == 33  # 25 partner extracts (SEN2: 9 modules), 5 DfE release files, 3 marts
     assert all(spec.blocking for spec in specs)
     assert dg.AssetKey(["kpi_values"]) in {spec.asset_key for spec in specs}
 

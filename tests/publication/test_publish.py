@@ -179,7 +179,7 @@ def test_the_data_dictionary_describes_every_column_of_every_table(con, tmp_path
     assert described["kpi_values", "suppressed"]["type"] == "BOOLEAN"
     assert described["kpi_catalogue", ""]["type"] == "TABLE"
     assert {table for table, column in described if column == "status"} == {
-        "kpi_values", "sub_icb_district_crosswalk", "kpi_benchmarks", "ehcp_reconciliation"}
+        "kpi_values", "kpi_history", "sub_icb_district_crosswalk", "kpi_benchmarks", "ehcp_reconciliation"}
     catalogue = read(home / "publish/public/kpi_catalogue.csv")
     assert [r["kpi_id"] for r in catalogue] == ["ehcp_count", "sen_support_pct"]
     assert catalogue[1]["refresh_cadence"] == "termly"
