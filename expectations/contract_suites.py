@@ -47,7 +47,8 @@ def _column_expectations(col: Column, contract: Contract) -> list[dict]:
         found.append(_expectation("column_values_to_match_regex", f"Every {label} has the agreed format.",
                                   column=name, regex=regex))
     if col.type == "yes_no":
-        found.append(_expectation("column_values_to_be_in_set", f"Every {label} is a yes/no answer (Y or N once landed).",
+        found.append(_expectation("column_values_to_be_in_set",
+                                  f"Every {label} is a yes/no answer (Y or N once landed).",
                                   column=name, value_set=["Y", "N"]))
     if col.type == "code":
         shown = ", ".join(col.codes) if len(col.codes) <= 8 else "the agreed code list"
