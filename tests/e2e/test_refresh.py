@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
+from connectors.contracts import all_contracts
+from connectors.drop import deliveries_for
 from publication.disclosure import public_kpi_values
 from reporting.register import load as load_register
 from sample_data.generator import generate_drop
@@ -241,11 +243,13 @@ def test_a_held_back_refresh_keeps_the_months_published_report_and_the_index_nam
 def drop_identifiers(drop: Path) -> set[str]:
     """Every clear NHS number, UPN, postcode and council id the drop sent (CSV extracts)."""
     values: set[str] = set()
-    for path in drop.glob("*/*.csv"):
-        frame = pd.read_csv(path, dtype=str)
-        for column in ("nhs_number", "upn", "postcode", "la_child_id", "child_id"):
-            if column in frame:
-                values.update(v.strip() for v in frame[column].dropna())
+    for contract in all_contracts():
+        for delivery in deliveries_for(contract, drop, AS_AT):
+            if contract.format == "csv":
+                frame = pd.read_csv(delivery.path, dtype=str, encoding=contract.encoding)
+                for column in ("nhs_number", "upn", "postcode", "la_child_id", "child_id"):
+                    if column in frame:
+                        values.update(v.strip() for v in frame[column].dropna())
     return values
 
 
