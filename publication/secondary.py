@@ -101,33 +101,86 @@ def _exposes(values: np.ndarray, suppressed: np.ndarray, relation: Relation) -> 
 
 def _chain_exposure(counts: np.ndarray, suppressed: np.ndarray, equations: list, targets: np.ndarray) -> int | None:
     """The row to withhold so that fewer of the ``targets`` rows' counts follow from several
-    relations (case 3), or None."""
+    relations (case 3), or None.
+
+    The withheld cells and the relations between them fall apart into independent blocks (a
+    relation joins only the cells it names), so each block's linear algebra is done alone: a
+    count follows from the relations exactly when it follows from its own block's."""
     equations = [(m, r) for m, r in equations if suppressed[[r.total, *r.children]].any()]
-    variables = sorted({(row, m) for m, r in equations for row in (r.total, *r.children) if suppressed[row]})
-    if not variables:
-        return None
+    terms = [[((row, measure), coefficient)
+              for row, coefficient in ((relation.total, 1.0), *zip(relation.children, -relation.coefficients()))
+              if suppressed[row]] for measure, relation in equations]
+    variables = sorted({variable for equation in terms for variable, _ in equation})
     column = {variable: j for j, variable in enumerate(variables)}
-    matrix = np.zeros((len(equations), len(variables)))
-    for i, (measure, relation) in enumerate(equations):
-        for row, coefficient in ((relation.total, 1.0),
-                                 *zip(relation.children, -relation.coefficients())):
-            if suppressed[row]:
-                matrix[i, column[row, measure]] += coefficient
-    eigenvalues, eigenvectors = np.linalg.eigh(matrix.T @ matrix)
-    null_space = eigenvectors[:, eigenvalues < _TOLERANCE * max(1.0, eigenvalues.max())]
-    free = np.abs(null_space).max(axis=1, initial=0.0)
-    for j in np.flatnonzero(free < 1e-6):
-        if not targets[variables[j][0]]:
+    blocks = _blocks(len(variables), [[column[variable] for variable, _ in equation] for equation in terms])
+    for j, variable in enumerate(variables):
+        if not targets[variable[0]]:
             continue
-        target = np.zeros(len(variables))
-        target[j] = 1.0
-        weights = np.linalg.lstsq(matrix.T, target, rcond=None)[0]
-        measure = variables[j][1]
-        used = [equations[i][1] for i in np.flatnonzero(np.abs(weights) > 1e-6)]
-        row = _smallest_published(counts[:, measure], suppressed, used)
-        if row is not None:
-            return row
+        block = blocks[j]
+        if block.determined is None:
+            block.solve(terms, column)
+        if block.determined[j]:
+            used = [equations[i][1] for i in block.relations_determining(j)]
+            row = _smallest_published(counts[:, variable[1]], suppressed, used)
+            if row is not None:
+                return row
     return None
+
+
+class _Block:
+    """The withheld cells (``variables``, positions in the sorted list) and the relations
+    (``equations``, positions in the equation list) of one independent part of the system."""
+
+    def __init__(self) -> None:
+        self.variables: list[int] = []
+        self.equations: list[int] = []
+        self.determined: dict[int, bool] | None = None
+
+    def solve(self, terms: list, column: dict) -> None:
+        """Which of the block's cells the relations pin: those in the relations' row space.
+
+        One eigendecomposition of the relations' Gram matrix (relations x relations, smaller
+        than cells x cells) gives the row space and, for ``relations_determining``, the
+        least-squares solution."""
+        local = {j: k for k, j in enumerate(self.variables)}
+        matrix = np.zeros((len(self.equations), len(self.variables)))
+        for i, equation in enumerate(self.equations):
+            for variable, coefficient in terms[equation]:
+                matrix[i, local[column[variable]]] += coefficient
+        eigenvalues, eigenvectors = np.linalg.eigh(matrix @ matrix.T)
+        rank = eigenvalues > _TOLERANCE * max(1.0, eigenvalues.max())
+        self.singular_values = np.sqrt(eigenvalues[rank])
+        self.left = eigenvectors[:, rank]
+        self.right = matrix.T @ self.left / self.singular_values  # an orthonormal basis of the row space
+        outside = 1.0 - np.square(self.right).sum(axis=1)  # each cell's squared distance from it
+        self.local = local
+        self.determined = {j: bool(outside[k] < 1e-10) for j, k in local.items()}
+
+    def relations_determining(self, j: int) -> list[int]:
+        """The relations whose combination gives cell ``j`` (the least-squares weights' support)."""
+        weights = self.left @ (self.right[self.local[j]] / self.singular_values)
+        return [self.equations[i] for i in np.flatnonzero(np.abs(weights) > 1e-6)]
+
+
+def _blocks(size: int, equations: list[list[int]]) -> list[_Block]:
+    """The block of each variable: variables joined by a shared equation are in one block."""
+    parent = list(range(size))
+
+    def root(j: int) -> int:
+        while parent[j] != j:
+            parent[j] = parent[parent[j]]
+            j = parent[j]
+        return j
+
+    for equation in equations:
+        for j in equation[1:]:
+            parent[root(j)] = root(equation[0])
+    blocks: dict[int, _Block] = {}
+    for j in range(size):
+        blocks.setdefault(root(j), _Block()).variables.append(j)
+    for i, equation in enumerate(equations):
+        blocks[root(equation[0])].equations.append(i)
+    return [blocks[root(j)] for j in range(size)]
 
 
 def _smallest_published(values: np.ndarray, suppressed: np.ndarray, relations: list[Relation]) -> int | None:
