@@ -31,6 +31,8 @@ row (``unit = days``) is the number of values the median is taken over.
   ``per_1000`` to 1 decimal place, medians (``days``) to whole days, halves up. Rows the
   restricted tier marks ``not_applicable`` or ``not_available`` keep that status.
 """
+import hashlib
+import pickle
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -94,7 +96,7 @@ def public_kpi_values(kpis: pd.DataFrame, settings: DisclosureSettings = Disclos
     counts = np.column_stack([np.where(is_count, value, numerator), denominator])
     suppressed = primary_suppression(kpis, settings)
     for rows in kpis.groupby(["kpi_id", "reporting_date"], sort=False, dropna=False).indices.values():
-        suppressed[rows] = protect(counts[rows], suppressed[rows], _kpi_relations(kpis.iloc[rows], weights))
+        suppressed[rows] = _protected_block(kpis.iloc[rows], counts[rows], suppressed[rows], weights)
     public = kpis.copy()
     numerator, denominator = settings.rounded(numerator), settings.rounded(denominator)
     scale = kpis["unit"].map(RATE_SCALES).to_numpy(dtype="float64", na_value=np.nan)
@@ -210,6 +212,22 @@ def apportioned_from(level: str, code: str, breakdown: str, value: str, method: 
         return []
     return [(("SUB_ICB", sub_icb, breakdown, value), weight)
             for sub_icb, weight in sorted(weights.get(code, {}).items())]
+
+
+_PROTECTED: dict[bytes, np.ndarray] = {}  # by block content: kpi_history's newest month repeats kpi_values
+_PROTECTED_LIMIT = 10_000
+
+
+def _protected_block(block: pd.DataFrame, counts: np.ndarray, primary: np.ndarray,
+                     weights: dict[str, dict[str, float]]) -> np.ndarray:
+    """``protect`` for the rows of one KPI and reporting date, remembered by their content."""
+    keys = block[["geography_level", "geography_code", "breakdown", "breakdown_value", "method"]].to_numpy().tolist()
+    digest = hashlib.blake2b(pickle.dumps((keys, counts, primary, weights))).digest()
+    if digest not in _PROTECTED:
+        if len(_PROTECTED) >= _PROTECTED_LIMIT:
+            _PROTECTED.clear()
+        _PROTECTED[digest] = protect(counts, primary, _kpi_relations(block, weights))
+    return _PROTECTED[digest]
 
 
 def _kpi_relations(block: pd.DataFrame, weights: dict[str, dict[str, float]]) -> list[Relation]:
