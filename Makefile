@@ -20,9 +20,9 @@ demo: venv
 	$(BIN)/send-warehouse sample --out $(DEMO)/drop --scale 1.0
 	$(BIN)/send-warehouse refresh --demo --drop $(DEMO)/drop --home $(DEMO)/home
 
-## Run every test (PostgreSQL tests skip unless SEND_WAREHOUSE_TEST_POSTGRES_URL is set).
+## Run every test, a file to a core (PostgreSQL tests skip unless SEND_WAREHOUSE_TEST_POSTGRES_URL is set).
 test: venv
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ## Lint the Python (ruff, in CI) and the dbt project's SQL (sqlfluff, `make lint-sql`, not yet in CI
 ## while its findings are fixed); docs/decisions/0014-lint.md.

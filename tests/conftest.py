@@ -1,5 +1,8 @@
 """Shared generated drops: a small one for shape and validity, a county-scale one for
-calibration (of the files and of the published KPIs). Each is generated once per test session."""
+calibration (of the files and of the published KPIs). Each is generated once per test process.
+
+``make test`` runs the files on every core (pytest-xdist, a file to a process): the dbt manifest
+is parsed once before the processes start, and the slow files are handed out first."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,10 +11,22 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from publication.dbt_manifest import manifest
 from sample_data.generator import generate_drop
 
 AS_AT = date(2025, 7, 31)
 STAMP = f"{AS_AT:%Y%m%d}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the main process: the workers then find the manifest written
+        manifest()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with slow or Spark tests first, so that no process is left with a long file at the end."""
+    slow = {item.path for item in items if item.get_closest_marker("slow") or item.get_closest_marker("spark")}
+    items.sort(key=lambda item: item.path not in slow)
 
 
 class Drop:
