@@ -10,17 +10,16 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from sample_data.generator import generate_drop
+from tests.dagster_ui import free_port, graphql, wait_until_answering
 
 pytestmark = pytest.mark.slow
 AS_AT = date(2025, 7, 31)
@@ -51,19 +50,6 @@ def run(command: list[str], **variables: str) -> tuple[int, str, str]:
 
 def manifest(home: Path) -> dict:
     return json.loads((home / "publish" / "publication.json").read_text())
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def graphql(url: str, query: str) -> dict:
-    request = urllib.request.Request(f"{url}/graphql", data=json.dumps({"query": query}).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)
 
 
 def wait_for_the_run_lock(home: Path, seconds: float = 300) -> None:
@@ -108,15 +94,7 @@ def watched(tmp_path_factory):
                           env=environment(), stdout=ui_log, stderr=subprocess.STDOUT, start_new_session=True)
     status_polls, ui_polls = [], []
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/server_info", timeout=5)
-                break
-            except OSError:
-                assert ui.poll() is None, (root / "ui.log").read_text()
-                assert time.monotonic() < deadline, "the UI did not answer within 240 s"
-                time.sleep(1)
+        wait_until_answering(url, ui, 240, (root / "ui.log").read_text)
         assert "errors" not in graphql(url, UI_QUERY)  # the UI's page is open before the refresh starts
         refresh = subprocess.Popen(refresh_command(drop, home), env=environment(), text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)

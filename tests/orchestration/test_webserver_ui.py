@@ -1,15 +1,13 @@
 """The Dagster UI as a data engineer sees it: dagster-webserver on loopback, headless Chromium, GraphQL."""
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.dagster_ui import free_port, graphql, wait_until_answering
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium")
@@ -19,12 +17,6 @@ LINEAGE_QUERY = """{ assetNodes { assetKey { path } description
     dependencyKeys { path } dependedByKeys { path } } }"""
 AUTOMATION_QUERY = """{ repositoriesOrError { ... on RepositoryConnection { nodes {
     schedules { name scheduleState { status } } sensors { name sensorState { status } } } } } }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -47,26 +39,11 @@ def webserver(tmp_path_factory):
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/server_info", timeout=5)
-                break
-            except OSError:
-                assert server.poll() is None, "dagster-webserver exited"
-                assert time.monotonic() < deadline, "dagster-webserver did not answer within 180 s"
-                time.sleep(1)
+        wait_until_answering(url, server, 180)
         yield url
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def graphql(url: str, query: str) -> dict:
-    request = urllib.request.Request(f"{url}/graphql", data=json.dumps({"query": query}).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)["data"]
 
 
 def rendered(url: str) -> str:
@@ -80,7 +57,7 @@ def rendered(url: str) -> str:
 
 def test_graphql_lists_the_asset_checks(webserver):
     checks = {("/".join(node["assetKey"]["path"]), check["name"]): check["blocking"]
-              for node in graphql(webserver, CHECKS_QUERY)["assetNodes"]
+              for node in graphql(webserver, CHECKS_QUERY)["data"]["assetNodes"]
               for check in node["assetChecksOrError"].get("checks", [])}
     assert checks[("landing_gate", "every_extract_accepted")] is True
     assert checks[("kpi_values", "quality_suite")] is True
@@ -92,7 +69,8 @@ def test_graphql_lists_the_asset_checks(webserver):
 def test_graphql_shows_publication_after_every_published_model_and_the_report_after_it(webserver):
     from publication.dbt_manifest import published_models
 
-    nodes = {"/".join(node["assetKey"]["path"]): node for node in graphql(webserver, LINEAGE_QUERY)["assetNodes"]}
+    nodes = {"/".join(node["assetKey"]["path"]): node
+             for node in graphql(webserver, LINEAGE_QUERY)["data"]["assetNodes"]}
     publication = nodes["publication"]
     assert {"/".join(key["path"]) for key in publication["dependencyKeys"]} == {*published_models(), "landing_gate"}
     assert "quality_report" in {"/".join(key["path"]) for key in publication["dependedByKeys"]}
@@ -100,7 +78,7 @@ def test_graphql_shows_publication_after_every_published_model_and_the_report_af
 
 
 def test_the_schedule_and_the_sensors_are_on(webserver):
-    (repository,) = graphql(webserver, AUTOMATION_QUERY)["repositoriesOrError"]["nodes"]
+    (repository,) = graphql(webserver, AUTOMATION_QUERY)["data"]["repositoriesOrError"]["nodes"]
     schedules = {s["name"]: s["scheduleState"]["status"] for s in repository["schedules"]}
     sensors = {s["name"]: s["sensorState"]["status"] for s in repository["sensors"]}
     assert schedules == {"refresh_schedule": "RUNNING"}
