@@ -134,7 +134,7 @@ def unrecognised_files(drop: Path) -> list[Delivery]:
 def database_sources() -> dict[tuple[str, str], DatabaseSource]:
     """Extracts configured to come from a database: YAML named by ``SEND_WAREHOUSE_SOURCES``.
 
-    ``council/ehcp_caseload: {url_env: COUNCIL_DB_URL, table: v_ehcp_caseload, as_at: 2025-07-31}``
+    ``council/school_census: {url_env: COUNCIL_DB_URL, table: v_school_census, as_at: 2025-07-31}``
     """
     config_path = os.environ.get(SOURCES_ENV)
     if not config_path:

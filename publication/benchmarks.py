@@ -7,13 +7,11 @@ warehouse figures get the project's disclosure control:
   same KPI, breakdown and value, so it takes that row's public form (suppression, secondary
   suppression and rounding included): the comparison reveals nothing the public KPI table
   does not;
-- the reconciliation's warehouse counts are rounded (or withheld when small, ``status =
+- the reconciliation's warehouse count is rounded (or withheld when small, ``status =
   suppressed``) and the difference and its percentage are taken from the rounded count, so the
-  exact DfE figure cannot give the exact warehouse count back. No published sum joins them to
-  ``kpi_values``: they are counted on January census days (third Thursdays), never a reporting
-  date (a month end), and the plans of people living outside the county
-  (``warehouse_plans_maintained - warehouse_ehcp_count``) are not published, only bounded by
-  the two rounded counts (the attack of ``tests/publication`` reads both files).
+  exact DfE figure cannot give the exact warehouse count back. No published sum joins it to
+  ``kpi_values``: it is counted on January census days (third Thursdays), never a reporting
+  date (a month end) (the attack of ``tests/publication`` reads both files).
 
 Neither table is in the DfE's open-data layout (``time_period``, ``geographic_level``, figures
 holding the DfE's symbols); DfE markers are kept as ``missing_reason`` text and mapped to
@@ -25,7 +23,7 @@ import pandas as pd
 from publication.disclosure import DisclosureSettings
 
 WAREHOUSE = "WAREHOUSE"
-RECONCILIATION_COUNTS = ("warehouse_ehcp_count", "warehouse_plans_maintained")
+RECONCILIATION_COUNTS = ("warehouse_ehcp_count",)
 _KEY = ["kpi_id", "breakdown", "breakdown_value", "geography_code"]
 _PUBLISHED = ["numerator", "denominator", "value", "suppressed", "status"]
 
@@ -49,7 +47,7 @@ def public_reconciliation(reconciliation: pd.DataFrame, settings: DisclosureSett
     suppressed = reconciliation_primary_suppression(reconciliation, settings)
     counts = public[list(RECONCILIATION_COUNTS)].to_numpy(dtype="float64", na_value=np.nan)
     rounded = np.where(suppressed[:, None], np.nan, settings.rounded(counts))
-    public["warehouse_ehcp_count"], public["warehouse_plans_maintained"] = rounded[:, 0], rounded[:, 1]
+    public["warehouse_ehcp_count"] = rounded[:, 0]
     dfe = public["dfe_ehcp_count"].to_numpy(dtype="float64", na_value=np.nan)
     public["difference"] = rounded[:, 0] - dfe
     public["difference_percent"] = np.where(dfe > 0, 100 * public["difference"] / np.where(dfe > 0, dfe, 1), np.nan)

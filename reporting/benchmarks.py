@@ -38,7 +38,6 @@ class Reconciliation:
     census_date: date
     period_label: str
     warehouse_ehcp_count: float
-    warehouse_plans_maintained: float
     dfe_ehcp_count: float | None
     difference: float | None
     difference_percent: float | None
@@ -89,7 +88,7 @@ def reconciliations(con: duckdb.DuckDBPyConnection) -> list[Reconciliation]:
     if not table_exists(con, "marts.ehcp_reconciliation"):
         return []
     cursor = con.execute("""
-        select census_date, period_label, warehouse_ehcp_count, warehouse_plans_maintained, dfe_ehcp_count,
+        select census_date, period_label, warehouse_ehcp_count, dfe_ehcp_count,
                difference, difference_percent, dfe_missing_reason
         from marts.ehcp_reconciliation order by census_date desc
     """)

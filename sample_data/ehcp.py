@@ -13,8 +13,7 @@ import numpy as np
 
 from sample_data import needs
 from sample_data.calibration import active_plan_target
-from sample_data.codes import (CEASE_REASONS, DECISIONS, NEEDS, OUTCOMES, PLACEMENTS, REQUESTERS,
-                               SOCIAL_CARE)
+from sample_data.codes import CEASE_REASONS, DECISIONS, NEEDS, OUTCOMES, PLACEMENTS, REQUESTERS
 from sample_data.geography import DISTRICTS, MAX_AGE, STOKE_INDEX, Geography
 from sample_data.population import ETHNICITY_GROUP, ETHNICITY_GROUPS, NOBT, SEXES, People
 from sample_data.sampling import (NAT, add_years, apportion, categorical, day, pick, plus_years,
@@ -51,7 +50,6 @@ class Plans:
     primary: np.ndarray         # index into NEEDS
     secondary: np.ndarray       # index into NEEDS, -1 if none
     placement: np.ndarray       # index into PLACEMENTS
-    social_care: np.ndarray     # index into SOCIAL_CARE
 
     def active_on(self, when) -> np.ndarray:
         when = np.datetime64(when, "D")
@@ -271,6 +269,5 @@ def _describe(rng: np.random.Generator, people: People, district: np.ndarray,
         reason[members] = categorical(rng, e["cease_reasons"][key], CEASE_REASONS, len(members))
 
     return Plans(person=person, start=start, end=end, cease_reason=reason, ethnicity=ethnicity,
-                 primary=primary, secondary=secondary, placement=placement,
-                 social_care=categorical(rng, e["social_care"], SOCIAL_CARE, n))
+                 primary=primary, secondary=secondary, placement=placement)
 

@@ -14,11 +14,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sample_data import identifiers, sen2
-from sample_data.codes import (ACTIVITIES, CEASE_REASONS, DECISIONS, EAPDR_OUTCOMES, EAPDR_STATUS,
-                               ENTITLEMENTS, EPR_SOURCES, FLAG_STATUS, MARKER_SOURCES, NEEDS,
-                               OUTCOMES, PLACEMENTS, PLAN_STATUS, REQUESTERS, SCHOOL_TYPES,
-                               SEN_PROVISION, SEN_STATUS, SERVICE_LINES, SLT_SOURCES, SOCIAL_CARE,
-                               SUPPORT_TYPES, YEAR_GROUPS, YES_NO)
+from sample_data.codes import (ACTIVITIES, EAPDR_OUTCOMES, EAPDR_STATUS,
+                               ENTITLEMENTS, EPR_SOURCES, FLAG_STATUS, MARKER_SOURCES, NEEDS, SCHOOL_TYPES,
+                               SEN_PROVISION, SEN_STATUS, SERVICE_LINES, SLT_SOURCES, SUPPORT_TYPES, YEAR_GROUPS,
+                               YES_NO)
 from sample_data.community_health import MPFT, NSCHT
 from sample_data.geography import COUNTY_DISTRICTS, SUB_ICBS
 from sample_data.population import ETHNICITIES, SEXES
@@ -59,12 +58,12 @@ class Extract:
 
 
 def all_extracts(world: World) -> list[Extract]:
-    return [ehcp_caseload(world), ehcna_requests(world), school_census(world), eapdr_requests(world),
+    return [*sen2_return(world), establishments(world), school_census(world), eapdr_requests(world),
             early_years_entitlements(world), post16_activity(world),
             gp_registered_population(world), gp_practices(world), lsoa_lookup(world),
             slt_referrals(world), camhs_referrals(world, MPFT), reasonable_adjustment_flags(world, MPFT),
             epr_send_markers(world), camhs_referrals(world, NSCHT),
-            reasonable_adjustment_flags(world, NSCHT), *sen2_return(world), establishments(world)]
+            reasonable_adjustment_flags(world, NSCHT)]
 
 
 # --- column helpers ----------------------------------------------------------------
@@ -137,51 +136,6 @@ def _ids(world: World, name: str, prefix: str, n: int, digits: int = 8) -> pa.Ar
 
 
 # --- council -----------------------------------------------------------------------
-
-def ehcp_caseload(world: World) -> Extract:
-    plans, people = world.plans, world.people
-    order = np.argsort(people.la_child_id[plans.person], kind="stable")
-    person = plans.person[order]
-    ceased = ~np.isnat(plans.end[order])
-    return _table("council", "ehcp_caseload", {
-        "la_child_id": _la_child_id(world, person),
-        "nhs_number": _nhs_number(world, person, "ehcp_caseload", world.cal["ehcp"]),
-        "upn": _upn(world, person, people.has_upn[person] & (people.age[person] <= LAST_UPN_AGE)),
-        "date_of_birth": _dates(people.dob[person]),
-        "sex": _codes(SEXES, people.sex[person]),
-        "ethnicity": _codes(ETHNICITIES, plans.ethnicity[order]),
-        "postcode": _postcode(world, people.council_postcode[person], "ehcp_caseload"),
-        "lsoa_code": _lsoa(world, people.council_lsoa[person]),
-        "ehcp_start_date": _dates(plans.start[order]),
-        "ehcp_end_date": _dates(plans.end[order]),
-        "ehcp_status": _codes(PLAN_STATUS, ceased.astype(np.int64)),
-        "cease_reason": _codes(CEASE_REASONS, plans.cease_reason[order]),
-        "primary_need": _codes(NEEDS, plans.primary[order]),
-        "secondary_need": _codes(NEEDS, plans.secondary[order]),
-        "placement_type": _codes(PLACEMENTS, plans.placement[order]),
-        "placement_urn": _text(world.placement_urn[order]),
-        "social_care_status": _codes(SOCIAL_CARE, plans.social_care[order]),
-    })
-
-
-def ehcna_requests(world: World) -> Extract:
-    r = world.requests
-    n = len(r.person)
-    return _table("council", "ehcna_requests", {
-        "request_id": identifiers.padded("NA", np.arange(1, n + 1), 7),
-        "la_child_id": _la_child_id(world, r.person),
-        "request_date": _dates(r.request_date),
-        "requester": _codes(REQUESTERS, r.requester),
-        "decision_to_assess": _codes(DECISIONS, r.decision),
-        "decision_date": _dates(r.decision_date),
-        "assessment_outcome": _codes(OUTCOMES, r.outcome),
-        "assessment_outcome_date": _dates(r.outcome_date),
-        "final_plan_issued_date": _dates(r.issued_date),
-        "exception_applies": _yes_no(r.exception),
-        "mediation": _yes_no(r.mediation),
-        "tribunal_appeal": _yes_no(r.tribunal),
-    })
-
 
 def sen2_return(world: World) -> list[Extract]:
     """The nine SEN2 module files of one delivery (national-formats.md v2)."""

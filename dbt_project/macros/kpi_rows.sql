@@ -19,8 +19,15 @@ select {{ kpi_value_columns() | join(', ') }} from {{ ref(family) }}
 
 {#- The staging models a person's residence can come from (int_residence). -#}
 {% macro residence_sources() -%}
-    {{ return(['stg_icb__lsoa_lookup', 'stg_council__ehcp_caseload', 'stg_council__school_census',
+    {{ return(['stg_icb__lsoa_lookup', 'stg_council__school_census',
                'stg_icb__gp_registered_population', 'stg_council__early_years_entitlements']) }}
+{%- endmacro %}
+
+{#- The SEN2 modules and the establishments file a named plan and its description come from (int_sen2_plans). -#}
+{% macro sen2_plan_sources() -%}
+    {{ return(['stg_council__sen2_person', 'stg_council__sen2_requests', 'stg_council__sen2_assessment',
+               'stg_council__sen2_namedplan', 'stg_council__sen2_activeplans', 'stg_council__sen2_senneed',
+               'stg_council__sen2_placementdetail', 'stg_council__establishments']) }}
 {%- endmacro %}
 
 {#-

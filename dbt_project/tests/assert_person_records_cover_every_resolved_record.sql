@@ -2,7 +2,7 @@
 -- int_person_records holds one row per staging record that resolves to a person: as many rows
 -- per source as the source's records with an identifier in int_person_links.
 {%- set sources = {
-    'ehcp_caseload': ('stg_council__ehcp_caseload', person_identifier(la_child_id='la_child_id_pseudo')),
+    'sen2_person': ('stg_council__sen2_person', person_identifier(la_child_id='persontableid_pseudo', upn='upn_pseudo')),
     'school_census': ('stg_council__school_census', person_identifier(la_child_id='la_child_id_pseudo', upn='upn_pseudo')),
     'gp_registration': ('stg_icb__gp_registered_population', person_identifier(nhs_number='nhs_number_pseudo')),
     'mpft_epr_send_markers': ('stg_mpft__epr_send_markers', person_identifier(nhs_number='nhs_number_pseudo')),

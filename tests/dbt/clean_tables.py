@@ -1,4 +1,4 @@
-"""Build a small warehouse DuckDB file with landing.files and the 15 clean.* tables.
+"""Build a small warehouse DuckDB file with landing.files and the clean.* tables.
 
 Column layout: docs/architecture.md ("clean column rules"). Types follow from the names:
 dates -> DATE, counts/sessions -> INTEGER, hours_taken -> DOUBLE, everything else VARCHAR.
@@ -13,17 +13,6 @@ from connectors.contracts import all_contracts
 from connectors.dfe_release import dfe_contracts
 
 CLEAN_COLUMNS: dict[str, list[str]] = {
-    "council__ehcp_caseload": [
-        "la_child_id_pseudo", "nhs_number_pseudo", "upn_pseudo", "date_of_birth", "sex", "ethnicity",
-        "postcode_pseudo", "lsoa_code", "ehcp_start_date", "ehcp_end_date", "ehcp_status",
-        "cease_reason", "primary_need", "secondary_need", "placement_type", "placement_urn",
-        "social_care_status",
-    ],
-    "council__ehcna_requests": [
-        "request_id", "la_child_id_pseudo", "request_date", "requester", "decision_to_assess",
-        "decision_date", "assessment_outcome", "assessment_outcome_date", "final_plan_issued_date",
-        "exception_applies", "mediation", "tribunal_appeal",
-    ],
     "council__school_census": [
         "upn_pseudo", "la_child_id_pseudo", "census_date", "school_urn", "school_type", "year_group",
         "date_of_birth", "sex", "ethnicity", "postcode_pseudo", "lsoa_code", "sen_provision",
@@ -73,10 +62,13 @@ CLEAN_COLUMNS.update({c.name: [col.clean_name for col in c.clean_columns] for c 
                       if c.group == "sen2" or c.extract == "establishments"})
 
 INTEGER_COLUMNS = {"sessions_possible", "sessions_missed", "suspensions"}
+# Dates the national formats name without a _date suffix (startdate, personbirthdate, lastreview ...).
+CONTRACT_DATES = {col.clean_name for c in all_contracts() for col in c.clean_columns
+                  if col.type in ("date", "date_of_birth")}
 
 
 def column_type(name: str) -> str:
-    if name.endswith("_date") or name == "date_of_birth":
+    if name.endswith("_date") or name == "date_of_birth" or name in CONTRACT_DATES:
         return "DATE"
     if name in INTEGER_COLUMNS:
         return "INTEGER"

@@ -1,4 +1,4 @@
-"""A dozen hand-built people across the 15 clean extracts, reporting date 2025-07-31.
+"""A dozen hand-built people across the clean extracts, reporting date 2025-07-31.
 
 Flow period: 2024-08-01 .. 2025-07-31. Geography:
   LSOA L1 -> E07000192 Cannock Chase (sub-ICB 04Y)     L2 -> E07000195 Newcastle-under-Lyme (05G)
@@ -6,15 +6,18 @@ Flow period: 2024-08-01 .. 2025-07-31. Geography:
   LSOA L5 -> E06000051 Shropshire (05N, outside the ICB)
   practices M83001 04Y, M83002 05G, M83003 05W, M83004 05V
 
-Council persons (la_child_id C.., UPN U.., early-years child_id K..):
-  Amy  C01/U01/N01  F 2015-03-10 (10)  active EHCP ASD MAINSTREAM White, L1; census E; GP 04Y; RA flag
-  Ben  C02/U02      M 2008-05-20 (17)  active EHCP SLCN SPECIAL_STATE Mixed, L2; no NHS number on the
-                                       caseload -> linked to GP N02 by (dob, sex, postcode); LD register
-  Cara C03/N03      F 2012-11-02 (12)  active EHCP SEMH SPECIAL_INDEPENDENT, no LSOA -> residence from GP (L3)
-  Dan  C04/U04      M 2013-06-15 (12)  ceased EHCP; census K (SPLD), 200/100 sessions, L3
-  Ola  C15          M 2006-02-01 (19)  active EHCP ASD FE_COLLEGE Asian, L2; no GP registration
-  Pat  C14 (N14)    M 1999-01-01 (26)  active EHCP but aged 26 -> out of everything
-  Sam  C16 (N14)    ceased EHCP with the same NHS number as Pat -> N14 ambiguous
+Council persons (la_child_id = SEN2 persontableid C.., UPN U.., early-years child_id K..); the SEN2
+return (national-formats.md v2) carries no NHS number and no LSOA, so plan holders link to their GP
+registration by (dob, sex, postcode) and live where the census or the GP registration says:
+  Amy  C01/U01      F 2015-03-10 (10)  active EHCP ASD MAINSTREAM White, L1; census E; GP N01 04Y; RA flag
+  Ben  C02/U02      M 2008-05-20 (17)  active EHCP SLCN SPECIAL_STATE Mixed; GP N02 (L2); LD register
+  Cara C03          F 2012-11-02 (12)  active EHCP SEMH SPECIAL_INDEPENDENT; GP N03 (L3)
+  Dan  C04/U04      M 2013-06-15 (12)  EHCP ceased 2024-12-31 (needs met); census K (SPLD), 200/100 sessions, L3
+  Ola  C15          M 2006-02-01 (19)  active EHCP ASD FE_COLLEGE Asian; no GP registration, no census:
+                                       residence unknown -> county only
+  Pat  C14          M 1999-01-01 (26)  active EHCP (OLA: OTHER) aged 26: a plan the council maintains
+                                       (ehcp_count), but outside every 0-25 figure; residence unknown
+  Sam  C16          M 2010-01-01 (15)  EHCP ceased 2023-06-30 (moved LA)
   Hana C08/K08      F 2022-12-10 (2)   funded THINK2, no marker, L1; an EHCNA request
   C13 (U13)         F 2009-03-01 (16)  post-16 SEN_SUPPORT EET; U13 also on an EAPDR of C14 -> ambiguous UPN
   Eve  U05          F 2016-01-20 (9)   census K (MLD), lives in Stoke-on-Trent (L4), no possible sessions
@@ -35,8 +38,10 @@ Health-only persons (NHS numbers N..):
   Kim  N11  F 2010-07-15 (15)  open SLT referral, L1; RA flag inactive
   Leo  N12  EPR SEND marker only, no residence -> not a county resident
   N09a, N09b (twins, L3, practice 05W), N16 (L4, 05W), N17 (L5, 05G), N18 (no LSOA, 04Y)
-Files: the caseload has an older accepted file, a superseded and a rejected file for the same
-date and a newer file after the reporting date; only file 3 is current.
+Files: the SEN2 named-plan module has an older accepted file, a superseded and a rejected file for
+the same date and a newer file after the reporting date, each with a second plan for Amy's assessment;
+only file 3 is current. Establishments (GIAS): 100001 community school, 100002 community special
+school, 100003 independent special school, college UKPRN 10000004.
 """
 from __future__ import annotations
 
@@ -60,12 +65,15 @@ def _file(file_id: int, table: str, as_at: str, status: str = "accepted") -> dic
 
 
 FILES = [
-    _file(1, "council__ehcp_caseload", "2025-06-30"),
-    _file(2, "council__ehcp_caseload", "2025-07-31", "superseded"),
-    _file(3, "council__ehcp_caseload", "2025-07-31"),
-    _file(4, "council__ehcp_caseload", "2025-08-31"),
-    _file(5, "council__ehcp_caseload", "2025-07-31", "rejected"),
-    _file(10, "council__ehcna_requests", "2025-07-31"),
+    _file(1, "council__sen2_namedplan", "2025-06-30"),
+    _file(2, "council__sen2_namedplan", "2025-07-31", "superseded"),
+    _file(3, "council__sen2_namedplan", "2025-07-31"),
+    _file(4, "council__sen2_namedplan", "2025-08-31"),
+    _file(5, "council__sen2_namedplan", "2025-07-31", "rejected"),
+    *(_file(file_id, f"council__sen2_{module}", "2025-07-31") for file_id, module in (
+        (6, "header"), (7, "person"), (8, "requests"), (9, "assessment"), (10, "plandetail"),
+        (15, "activeplans"), (16, "placementdetail"), (17, "senneed"))),
+    _file(18, "council__establishments", "2025-07-01"),
     _file(11, "council__school_census", "2025-05-15"),
     _file(12, "council__eapdr_requests", "2025-07-31"),
     _file(13, "council__early_years_entitlements", "2025-06-01"),
@@ -82,14 +90,75 @@ FILES = [
 ]
 
 
-def _plan(la, dob, sex, ethnicity, postcode, lsoa, start, status, need, placement,
-          nhs=None, upn=None, end=None, cease_reason=None):
-    return dict(
-        la_child_id_pseudo=pseudo(la), nhs_number_pseudo=nhs and pseudo(nhs), upn_pseudo=upn and pseudo(upn),
-        date_of_birth=dob, sex=sex, ethnicity=ethnicity, postcode_pseudo=pseudo(postcode), lsoa_code=lsoa,
-        ehcp_start_date=start, ehcp_end_date=end, ehcp_status=status, cease_reason=cease_reason,
-        primary_need=need, placement_type=placement, social_care_status="NONE",
-    )
+def _person(la, dob, sex, ethnicity, postcode, upn=None):
+    return dict(persontableid_pseudo=pseudo(la), personbirthdate=dob, sex=sex, ethnicity=ethnicity,
+                postcode_pseudo=pseudo(postcode), upn_pseudo=upn and pseudo(upn))
+
+
+def _plan(plan_id, la, start, need, placement, end=None, cease_reason=None, review=None):
+    """A named plan of person ``la`` with its historical request (R<id>) and assessment (A<id>), its
+    active-plan record (P<id>: while not ceased), need of rank 1 and placement of rank 1
+    (``placement``: a URN, UKPRN:<ukprn> or a SEN setting code)."""
+    urn = ukprn = setting = None
+    if placement.startswith("UKPRN:"):
+        ukprn = placement.removeprefix("UKPRN:")
+    elif placement.isdigit():
+        urn = placement
+    else:
+        setting = placement
+    rows = {
+        "requests": [dict(requeststableid=f"R{plan_id}", persontableid_pseudo=pseudo(la), receiveddate="2015-01-01",
+                          requestoutcome="H")],
+        "assessment": [dict(assessmenttableid=f"A{plan_id}", requeststableid=f"R{plan_id}", assessmentoutcome="H",
+                            assessmentoutcomedate=start)],
+        "namedplan": [dict(namedplantableid=f"N{plan_id}", assessmenttableid=f"A{plan_id}", startdate=start,
+                           ceasedate=end, ceasereason=cease_reason)],
+    }
+    if end is None:
+        meeting, decided = review or (None, None)
+        rows["activeplans"] = [dict(activeplanstableid=f"P{plan_id}", requeststableid=f"R{plan_id}",
+                                    reviewmeeting=meeting, lastreview=decided)]
+        rows["senneed"] = [dict(senneedtableid=f"S{plan_id}", activeplanstableid=f"P{plan_id}", sentype=need,
+                                sentyperank="1")]
+        rows["placementdetail"] = [dict(placementdetailtableid=f"D{plan_id}", activeplanstableid=f"P{plan_id}",
+                                        urn=urn, ukprn=ukprn, sensetting=setting, placementrank="1")]
+    return rows
+
+
+def _request(request_id, la, received, outcome, outcome_date=None, mediation=False, tribunal=False):
+    return dict(requeststableid=request_id, persontableid_pseudo=pseudo(la), receiveddate=received,
+                requestoutcome=outcome, requestoutcomedate=outcome_date, requestmediation=_yes_no(mediation),
+                requesttribunal=_yes_no(tribunal))
+
+
+def _assessment(request_id, outcome, outcome_date, week20=False):
+    return dict(assessmenttableid=f"A{request_id}", requeststableid=request_id, assessmentoutcome=outcome,
+                assessmentoutcomedate=outcome_date, week20=_yes_no(week20))
+
+
+def _yes_no(flag: bool) -> str:
+    """A yes/no item as the clean tables hold it."""
+    return "Y" if flag else "N"
+
+
+def _establishment(urn, name, type_of_establishment, type_group, ukprn=None):
+    return dict(urn=urn, establishment_name=name, type_of_establishment=type_of_establishment,
+                establishment_type_group=type_group, ukprn=ukprn)
+
+
+PLANS = [
+    _plan("01", "C01", "2022-01-01", "ASD", "100001", review=("2025-03-01", "2025-03-20")),
+    _plan("02", "C02", "2020-09-01", "SLCN", "100002", review=("2025-01-10", "2025-02-10")),
+    _plan("03", "C03", "2024-02-01", "SEMH", "100003", review=("2024-06-01", "2024-06-15")),
+    _plan("04", "C04", "2019-01-01", "SPLD", "100001", end="2024-12-31", cease_reason="2"),
+    _plan("15", "C15", "2021-05-01", "ASD", "UKPRN:10000004"),
+    _plan("14", "C14", "2015-01-01", "MLD", "OLA"),
+    _plan("16", "C16", "2018-01-01", "SEMH", "100001", end="2023-06-30", cease_reason="5"),
+]
+
+
+def _sen2(module: str) -> list[dict]:
+    return [row for plan in PLANS for row in plan.get(module, [])]
 
 
 def _pupil(upn, dob, sex, ethnicity, postcode, lsoa, provision, need, fsm, possible, missed, suspensions,
@@ -100,16 +169,6 @@ def _pupil(upn, dob, sex, ethnicity, postcode, lsoa, provision, need, fsm, possi
         ethnicity=ethnicity, postcode_pseudo=pseudo(postcode), lsoa_code=lsoa, sen_provision=provision,
         primary_need=need, fsm_eligible=fsm, sessions_possible=possible, sessions_missed=missed,
         suspensions=suspensions, permanent_exclusion="N",
-    )
-
-
-def _ehcna(request_id, la, request_date, decision, decision_date=None, outcome=None, outcome_date=None,
-           issued=None, exception=None, mediation="N", tribunal="N"):
-    return dict(
-        request_id=request_id, la_child_id_pseudo=pseudo(la), request_date=request_date, requester="PARENT",
-        decision_to_assess=decision, decision_date=decision_date, assessment_outcome=outcome,
-        assessment_outcome_date=outcome_date, final_plan_issued_date=issued, exception_applies=exception,
-        mediation=mediation, tribunal_appeal=tribunal,
     )
 
 
@@ -161,28 +220,47 @@ def _flag(flag_id, nhs, status, recorded, reviewed, impairments, adjustments):
 
 
 ROWS = {
-    # files 1, 2 and 4 are not current: their plans (C99, C97, C98) must not count
-    ("council__ehcp_caseload", 1): [_plan("C99", "2015-01-01", "F", "WBRI", "PC99", L1, "2020-01-01", "ACTIVE", "ASD", "MAINSTREAM")],
-    ("council__ehcp_caseload", 2): [_plan("C97", "2015-01-01", "F", "WBRI", "PC97", L1, "2020-01-01", "ACTIVE", "ASD", "MAINSTREAM")],
-    ("council__ehcp_caseload", 4): [_plan("C98", "2015-01-01", "F", "WBRI", "PC98", L1, "2020-01-01", "ACTIVE", "ASD", "MAINSTREAM")],
-    ("council__ehcp_caseload", 3): [
-        _plan("C01", "2015-03-10", "F", "WBRI", "PC01", L1, "2022-01-01", "ACTIVE", "ASD", "MAINSTREAM", nhs="N01", upn="U01"),
-        _plan("C02", "2008-05-20", "M", "MWBC", "PC02", L2, "2020-09-01", "ACTIVE", "SLCN", "SPECIAL_STATE", upn="U02"),
-        _plan("C03", "2012-11-02", "F", "NOBT", "PC03", None, "2024-02-01", "ACTIVE", "SEMH", "SPECIAL_INDEPENDENT", nhs="N03"),
-        _plan("C04", "2013-06-15", "M", "WBRI", "PC04", L3, "2019-01-01", "CEASED", "SPLD", "MAINSTREAM", upn="U04", end="2024-12-31", cease_reason="NEEDS_MET"),
-        _plan("C15", "2006-02-01", "M", "AIND", "PC15", L2, "2021-05-01", "ACTIVE", "ASD", "FE_COLLEGE"),
-        _plan("C14", "1999-01-01", "M", "WBRI", "PC14", L1, "2015-01-01", "ACTIVE", "MLD", "OTHER", nhs="N14"),
-        _plan("C16", "2010-01-01", "M", "WBRI", "PC16", L3, "2018-01-01", "CEASED", "SEMH", "MAINSTREAM", nhs="N14", end="2023-06-30", cease_reason="MOVED_LA"),
+    # files 1, 2 and 4 are not current: their second plans for Amy's assessment must not count
+    **{("council__sen2_namedplan", file_id): [dict(namedplantableid=f"N9{file_id}", assessmenttableid="A01",
+                                                   startdate="2020-01-01")] for file_id in (1, 2, 4)},
+    ("council__sen2_header", 6): [dict(collection="SEN2", lea="860")],
+    ("council__sen2_person", 7): [
+        _person("C01", "2015-03-10", "F", "WBRI", "PC01", upn="U01"),
+        _person("C02", "2008-05-20", "M", "MWBC", "PC02", upn="U02"),
+        _person("C03", "2012-11-02", "F", "NOBT", "PC03"),
+        _person("C04", "2013-06-15", "M", "WBRI", "PC04", upn="U04"),
+        _person("C15", "2006-02-01", "M", "AIND", "PC15"),
+        _person("C14", "1999-01-01", "M", "WBRI", "PC14"),
+        _person("C16", "2010-01-01", "M", "WBRI", "PC16"),
+        _person("C08", "2022-12-10", "F", "WBRI", "PC08"),
+        _person("C13", "2009-03-01", "F", "WBRI", "PC13", upn="U13"),
     ],
-    ("council__ehcna_requests", 10): [
-        # E1: issued after 126 days (in time); E2: after 151 days (late); E3: refused; E4: requested
-        # before the period, issued in it with an exception; E5: pending; E6: assessed, not issued
-        _ehcna("E1", "C01", "2024-09-01", "YES", "2024-10-10", "ISSUE", "2025-01-05", "2025-01-05", "N"),
-        _ehcna("E2", "C08", "2024-10-01", "YES", "2024-11-15", "ISSUE", "2025-03-01", "2025-03-01", "N", mediation="Y"),
-        _ehcna("E3", "C04", "2024-12-01", "NO", "2025-01-20", tribunal="Y"),
-        _ehcna("E4", "C03", "2024-05-01", "YES", "2024-06-20", "ISSUE", "2024-09-20", "2024-09-20", "Y"),
-        _ehcna("E5", "C13", "2025-06-01", "PENDING"),
-        _ehcna("E6", "C15", "2025-02-01", "YES", "2025-03-01", "NO_ISSUE", "2025-06-01", None, "N"),
+    ("council__sen2_requests", 8): _sen2("requests") + [
+        # E1: issued after 126 days (in time); E2: after 151 days (late), mediation; E3: refused,
+        # tribunal; E4: requested before the period, issued in it with an exception; E5: pending;
+        # E6: assessed, not issued
+        _request("E1", "C01", "2024-09-01", "Y", "2024-10-10"),
+        _request("E2", "C08", "2024-10-01", "Y", "2024-11-15", mediation=True),
+        _request("E3", "C04", "2024-12-01", "N", "2025-01-20", tribunal=True),
+        _request("E4", "C03", "2024-05-01", "Y", "2024-06-20"),
+        _request("E5", "C13", "2025-06-01", "A"),
+        _request("E6", "C15", "2025-02-01", "Y", "2025-03-01"),
+    ],
+    ("council__sen2_assessment", 9): _sen2("assessment") + [
+        _assessment("E1", "Y", "2025-01-05"),
+        _assessment("E2", "Y", "2025-03-01"),
+        _assessment("E4", "Y", "2024-09-20", week20=True),
+        _assessment("E6", "N", "2025-06-01"),
+    ],
+    ("council__sen2_namedplan", 3): _sen2("namedplan"),
+    ("council__sen2_activeplans", 15): _sen2("activeplans"),
+    ("council__sen2_senneed", 17): _sen2("senneed"),
+    ("council__sen2_placementdetail", 16): _sen2("placementdetail"),
+    ("council__establishments", 18): [
+        _establishment("100001", "Chase Primary", "Community school", "Local authority maintained schools"),
+        _establishment("100002", "Brook School", "Community special school", "Special schools"),
+        _establishment("100003", "Hilltop School", "Other independent special school", "Independent schools"),
+        _establishment("100004", "Riverside College", "Further education", "Colleges", ukprn="10000004"),
     ],
     ("council__school_census", 11): [
         _pupil("U01", "2015-03-10", "F", "WBRI", "PC01", L1, "E", "ASD", "Y", 300, 30, 1, "5", la="C01"),

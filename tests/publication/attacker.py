@@ -141,15 +141,11 @@ def _published_small_counts(public: pd.DataFrame, settings: DisclosureSettings) 
 
 def reconciliation_counts(reconciliation: pd.DataFrame, county: tuple[str, str]) -> pd.DataFrame:
     """``ehcp_reconciliation`` as count rows the attack reads: per census day, the plans the council
-    maintains (TOTAL) and, among them, those of county residents (RESIDENCE = COUNTY; at most the TOTAL)."""
-    rows = []
-    for r in reconciliation.itertuples():
-        for breakdown, value, count in (("TOTAL", "TOTAL", r.warehouse_plans_maintained),
-                                        ("RESIDENCE", "COUNTY", r.warehouse_ehcp_count)):
-            rows.append({"kpi_id": "ehcp_reconciliation", "reporting_date": r.census_date,
-                         "geography_level": county[0], "geography_code": county[1], "breakdown": breakdown,
-                         "breakdown_value": value, "value": count, "numerator": count, "denominator": np.nan,
-                         "unit": "count", "method": "DIRECT", "status": r.status})
+    maintains (TOTAL)."""
+    rows = [{"kpi_id": "ehcp_reconciliation", "reporting_date": r.census_date, "geography_level": county[0],
+             "geography_code": county[1], "breakdown": "TOTAL", "breakdown_value": "TOTAL",
+             "value": r.warehouse_ehcp_count, "numerator": r.warehouse_ehcp_count, "denominator": np.nan,
+             "unit": "count", "method": "DIRECT", "status": r.status} for r in reconciliation.itertuples()]
     return pd.DataFrame.from_records(rows)
 
 

@@ -165,20 +165,19 @@ def test_apportioned_rows_without_their_crosswalk_are_refused(counts):
 
 
 # The other public tables that carry counts, read by the same attack.
-def reconciliation(*counts: tuple[float, float]) -> pd.DataFrame:
-    """January rows of (warehouse_ehcp_count, warehouse_plans_maintained) beside a DfE figure."""
+def reconciliation(*counts: float) -> pd.DataFrame:
+    """January rows of warehouse_ehcp_count beside a DfE figure."""
     return pd.DataFrame({
         "census_date": [f"{2023 + i}-01-18" for i in range(len(counts))],
-        "warehouse_ehcp_count": [float(c[0]) for c in counts],
-        "warehouse_plans_maintained": [float(c[1]) for c in counts],
-        "dfe_ehcp_count": 8461.0, "difference": [c[0] - 8461.0 for c in counts],
-        "difference_percent": [100 * (c[0] - 8461.0) / 8461.0 for c in counts], "suppressed": False,
+        "warehouse_ehcp_count": [float(c) for c in counts],
+        "dfe_ehcp_count": 8461.0, "difference": [c - 8461.0 for c in counts],
+        "difference_percent": [100 * (c - 8461.0) / 8461.0 for c in counts], "suppressed": False,
         "status": "available", "dfe_status": "available"})
 
 
 def test_no_council_count_is_recovered_from_the_reconciliation(monkeypatch):
-    # 5 of 6 plans, 3 of 10 (10 published: at most 12 left for the residents), 7488 of 7521
-    restricted = reconciliation((5, 6), (3, 10), (7488, 7521))
+    # 5 plans, 3 plans, 7488 plans
+    restricted = reconciliation(5, 3, 7488)
     public = public_reconciliation(restricted, DisclosureSettings())
     as_counts = (reconciliation_counts(public, COUNTY), reconciliation_counts(restricted, COUNTY))
     assert attack(*as_counts, {}) == []
@@ -186,7 +185,7 @@ def test_no_council_count_is_recovered_from_the_reconciliation(monkeypatch):
                         lambda frame, settings: np.zeros(len(frame), dtype=bool))
     public = public_reconciliation(restricted, DisclosureSettings())
     found = attack(reconciliation_counts(public, COUNTY), as_counts[1], {})
-    assert {(f.key[2], f.low, f.high) for f in found} >= {("RESIDENCE", 2.5, 7.5), ("TOTAL", 2.5, 7.5)}
+    assert {(f.key[2], f.low, f.high) for f in found} == {("TOTAL", 2.5, 7.5)} and len(found) >= 2
 
 
 def test_no_population_is_recovered_from_the_public_crosswalk(monkeypatch, crosswalk):

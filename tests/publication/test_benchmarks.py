@@ -56,16 +56,16 @@ def test_a_warehouse_row_with_no_kpi_row_is_an_error(public_kpis):
 def test_reconciliation_counts_are_rounded_and_the_difference_comes_from_the_rounded_count():
     reconciliation = pd.DataFrame({
         "census_date": ["2024-01-18", "2025-01-16"], "warehouse_ehcp_count": [7488.0, 5.0],
-        "warehouse_plans_maintained": [7521.0, 6.0], "dfe_ehcp_count": [7490.0, 8461.0],
+        "dfe_ehcp_count": [7490.0, 8461.0],
         "difference": [-2.0, -8456.0], "difference_percent": [-2 / 74.9, -8456 / 84.61], "suppressed": [False, False],
         "status": ["available", "available"], "dfe_status": ["available", "available"],
     })
     public = public_reconciliation(reconciliation, DisclosureSettings())
 
-    assert public["warehouse_ehcp_count"].iloc[0] == 7490 and public["warehouse_plans_maintained"].iloc[0] == 7520
+    assert public["warehouse_ehcp_count"].iloc[0] == 7490
     assert public["difference"].iloc[0] == 0 and public["difference_percent"].iloc[0] == 0
     assert public["suppressed"].tolist() == [False, True]
     assert public["status"].tolist() == ["available", "suppressed"]
     assert public["dfe_status"].tolist() == ["available"] * 2
-    assert public[["warehouse_ehcp_count", "warehouse_plans_maintained", "difference"]].iloc[1].isna().all()
+    assert public[["warehouse_ehcp_count", "difference"]].iloc[1].isna().all()
     assert public["dfe_ehcp_count"].tolist() == [7490, 8461]

@@ -88,10 +88,10 @@ def con(tmp_path):
             period_label, numerator, source_files);
         create table marts.ehcp_reconciliation as
         select date '2025-07-31' as reporting_date, date '2025-01-16' as census_date, 'January 2025' as period_label,
-               '202425' as dfe_time_period, 118.0 as warehouse_ehcp_count, 121.0 as warehouse_plans_maintained,
+               '202425' as dfe_time_period, 118.0 as warehouse_ehcp_count,
                8461.0 as dfe_ehcp_count, null as dfe_missing_reason, -8343.0 as difference,
                -98.6 as difference_percent, false as suppressed, 'available' as status, 'available' as dfe_status,
-               'council/ehcp_caseload/2025-07-31' as caseload_file, 'dfe/caseload/2025-06-26' as release_file;
+               'council/sen2_namedplan/2025-07-31' as return_file, 'dfe/caseload/2025-06-26' as release_file;
     """)
     yield connection
     connection.close()

@@ -1,22 +1,9 @@
--- One row per person holding an active EHC plan at the reporting date (status ACTIVE, started on
--- or before it, not ended by it); the latest-starting plan if the caseload holds several.
-with active_plans as (
-    select
-        person.person_id,
-        caseload.*,
-        {{ age_in_years('caseload.date_of_birth') }} as age,
-        row_number() over (
-            partition by person.person_id
-            order by caseload.ehcp_start_date desc, caseload.primary_need
-        ) as plan_order
-    from {{ ref('stg_council__ehcp_caseload') }} as caseload
-    {{ record_person('ehcp_caseload', 'caseload') }}
-    where caseload.ehcp_status = 'ACTIVE'
-      and caseload.ehcp_start_date <= {{ reporting_date() }}
-      and (caseload.ehcp_end_date is null or caseload.ehcp_end_date > {{ reporting_date() }})
-)
-
+-- One row per SEN2 named plan active at the reporting date (startdate on or before it, ceasedate
+-- blank or on or after it: a plan is maintained through its cease date), as the DfE counts them:
+-- every plan the council maintains. Holder's age at the reporting date, sex and ethnic group, the
+-- plan's primary need and placement type (int_sen2_plans).
 select
+    namedplantableid,
     person_id,
     age,
     {{ age_band('age') }} as age_band,
@@ -24,5 +11,6 @@ select
     ethnicity_group,
     primary_need,
     placement_type
-from active_plans
-where plan_order = 1
+from {{ ref('int_sen2_plans') }}
+where startdate <= {{ reporting_date() }}
+  and (ceasedate is null or ceasedate >= {{ reporting_date() }})

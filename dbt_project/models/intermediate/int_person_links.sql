@@ -1,15 +1,16 @@
 -- One row per person identifier (la_child_id, UPN, early-years child_id or NHS number pseudonym)
 -- with the person it resolves to. Rules (kpis.md "Linkage"):
 --   council records: by la_child_id; a UPN or child_id seen with exactly one la_child_id joins it
---     (census <-> EHC caseload, EAPDR and post-16 by UPN or la_child_id);
+--     (census <-> SEN2 person, whose persontableid is the la_child_id, EAPDR and post-16 by UPN or la_child_id);
 --   early-years children with no la_child_id: by (date of birth, sex, postcode), unique on both sides;
 --   council <-> health: by NHS number where it is on exactly one council person and that person has
 --     one; else by (date of birth, sex, postcode) against the GP registration, unique on both sides.
 -- An ambiguous key is never linked: the identifier stays its own person and link_rule says why.
 with council_records as (
-    select la_child_id_pseudo, upn_pseudo, cast(null as {{ dbt.type_string() }}) as child_id_pseudo,
-           nhs_number_pseudo, date_of_birth, sex, postcode_pseudo
-    from {{ ref('stg_council__ehcp_caseload') }}
+    select persontableid_pseudo as la_child_id_pseudo, upn_pseudo,
+           cast(null as {{ dbt.type_string() }}) as child_id_pseudo, cast(null as {{ dbt.type_string() }}) as nhs_number_pseudo,
+           personbirthdate as date_of_birth, sex, postcode_pseudo
+    from {{ ref('stg_council__sen2_person') }}
     union all
     select la_child_id_pseudo, upn_pseudo, null, null, date_of_birth, sex, postcode_pseudo
     from {{ ref('stg_council__school_census') }}
@@ -20,8 +21,8 @@ with council_records as (
     select la_child_id_pseudo, upn_pseudo, null, null, date_of_birth, null, null
     from {{ ref('stg_council__post16_activity') }}
     union all
-    select la_child_id_pseudo, null, null, null, null, null, null
-    from {{ ref('stg_council__ehcna_requests') }}
+    select persontableid_pseudo, null, null, null, null, null, null
+    from {{ ref('stg_council__sen2_requests') }}
     union all
     select la_child_id_pseudo, null, child_id_pseudo, null, date_of_birth, sex, postcode_pseudo
     from {{ ref('stg_council__early_years_entitlements') }}

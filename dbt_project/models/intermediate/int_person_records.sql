@@ -2,17 +2,19 @@
 -- person_identifier): one row per record (source and record_number, the staging row's _row_number)
 -- with its partner, the source's rank, age at the reporting date (dates of birth stay in staging),
 -- sex, residence LSOA and the date the record observed the person. source_rank orders the sources
--- supplying age, sex and residence (1 first): EHC caseload, school census, GP registration, early
--- years, post-16, SLT; null for records that only show the person was seen.
+-- supplying age, sex and residence (1 first): SEN2 person (age and sex; SEN2 carries a postcode,
+-- not an LSOA), school census, GP registration, early years, post-16, SLT; null for records that
+-- only show the person was seen.
 with links as (
     select identifier, person_id from {{ ref('int_person_links') }}
 ),
 
 records as (
-    select {{ person_identifier(la_child_id='la_child_id_pseudo') }} as identifier,
-           _row_number as record_number, 'ehcp_caseload' as source, 'council' as partner, 1 as source_rank,
-           {{ age_in_years('date_of_birth') }} as age, sex, lsoa_code, ehcp_start_date as observed_on
-    from {{ ref('stg_council__ehcp_caseload') }}
+    select {{ person_identifier(la_child_id='persontableid_pseudo', upn='upn_pseudo') }} as identifier,
+           _row_number as record_number, 'sen2_person' as source, 'council' as partner, 1 as source_rank,
+           {{ age_in_years('personbirthdate') }} as age, sex, cast(null as {{ dbt.type_string() }}) as lsoa_code,
+           cast(null as date) as observed_on
+    from {{ ref('stg_council__sen2_person') }}
     union all
     select {{ person_identifier(la_child_id='la_child_id_pseudo', upn='upn_pseudo') }},
            _row_number, 'school_census', 'council', 2,
@@ -44,10 +46,11 @@ records as (
            null, null, null, request_date
     from {{ ref('stg_council__eapdr_requests') }}
     union all
-    select {{ person_identifier(la_child_id='la_child_id_pseudo') }},
-           _row_number, 'ehcna_requests', 'council', null,
-           null, null, null, request_date
-    from {{ ref('stg_council__ehcna_requests') }}
+    select {{ person_identifier(la_child_id='persontableid_pseudo') }},
+           _row_number, 'sen2_requests', 'council', null,
+           null, null, null, receiveddate
+    from {{ ref('stg_council__sen2_requests') }}
+    where persontableid_pseudo is not null
     union all
     select {{ person_identifier(nhs_number='nhs_number_pseudo') }},
            _row_number, 'mpft_camhs_referrals', 'mpft', null,

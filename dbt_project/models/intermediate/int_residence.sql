@@ -1,5 +1,5 @@
 -- One row per person: residence LSOA and district from the first source (by int_person_records'
--- source_rank: EHC caseload, school census, GP registration, early years) that has a known LSOA,
+-- source_rank: school census, GP registration, early years) that has a known LSOA,
 -- the latest record within a source, and whether the person counts as a county resident:
 -- residence in one of the eight districts, or no known residence but a council record (the
 -- council serves county residents).

@@ -2,7 +2,7 @@
 -- indicator, at their highest status EHCP > SEN_SUPPORT > EAPDR > EARLY_YEARS_MARKER >
 -- HEALTH_IDENTIFIED. No NHS number, UPN, postcode or date of birth: person_id is a hash.
 with indicators as (
-    select person_id, 1 as status_rank from {{ ref('int_ehcp_active_plans') }}
+    select person_id, 1 as status_rank from {{ ref('int_ehcp_active_plans') }} where person_id is not null
     union all
     select person.person_id, 2
     from {{ ref('stg_council__school_census') }} as census

@@ -4,9 +4,9 @@
 --                               denominator: cohort persons
 --   cohort_health_linkage_rate  numerator: cohort persons with an active EHC plan linked to a GP registration
 --                               denominator: cohort persons with an active EHC plan
-{%- set sources = ['stg_council__ehcp_caseload', 'stg_council__school_census', 'stg_council__eapdr_requests',
+{%- set sources = sen2_plan_sources() + ['stg_council__school_census', 'stg_council__eapdr_requests',
                    'stg_council__early_years_entitlements', 'stg_council__post16_activity',
-                   'stg_council__ehcna_requests', 'stg_icb__gp_registered_population', 'stg_icb__gp_practices',
+                   'stg_icb__gp_registered_population', 'stg_icb__gp_practices',
                    'stg_icb__lsoa_lookup', 'stg_mpft__slt_referrals', 'stg_mpft__camhs_referrals',
                    'stg_mpft__reasonable_adjustment_flags', 'stg_mpft__epr_send_markers',
                    'stg_nscht__camhs_referrals', 'stg_nscht__reasonable_adjustment_flags'] %}
