@@ -1,9 +1,9 @@
-"""Measure the runner's cost in seconds per million rows on a synthetic EHC caseload delivery.
+"""Measure the runner's cost in seconds per million rows on a synthetic GP registrations delivery.
 
     python -m expectations.measure_cost --rows 1000000
 
-The table has the cleaned columns of ``council/ehcp_caseload`` (four 64-character
-pseudonyms, dates, codes) in an in-memory DuckDB; the suite is the real one (35 expectations).
+The table has the cleaned columns of ``icb/gp_registered_population`` (64-character pseudonyms,
+dates, codes) in an in-memory DuckDB; the suite is the real one.
 """
 from __future__ import annotations
 
@@ -20,30 +20,25 @@ AS_AT = date(2025, 7, 31)
 _SYNTHETIC_DELIVERY = """
 create schema landing;
 create table landing.files as select * from (values
-    ('previous', 'council', 'ehcp_caseload', date '2025-06-30', $rows, timestamp '2025-07-01 09:00', 'accepted'),
-    ('current', 'council', 'ehcp_caseload', date '2025-07-31', $rows, timestamp '2025-08-01 09:00', 'accepted')
+    ('previous', 'icb', 'gp_registered_population', date '2025-06-30', $rows, timestamp '2025-07-01 09:00', 'accepted'),
+    ('current', 'icb', 'gp_registered_population', date '2025-07-31', $rows, timestamp '2025-08-01 09:00', 'accepted')
 ) v(file_id, partner, extract, as_at, rows_received, received_at, status);
 create table landing.row_issues as
 select 'current' as file_id, (i + 2)::integer as row_number, 'nhs_number' as field,
        'INVALID_NHS_NUMBER' as reason_code, 'kept' as action, 'fails the check digit' as message
 from range($rows) t(i) where i % 100 = 0;
 create schema clean;
-create table clean.council__ehcp_caseload as
-select sha256('child' || i) as la_child_id_pseudo,
-       case when i % 10 > 0 then sha256('nhs' || i) end as nhs_number_pseudo,
-       sha256('upn' || i) as upn_pseudo,
+create table clean.icb__gp_registered_population as
+select case when i % 10 > 0 then sha256('nhs' || i) end as nhs_number_pseudo,
        date '2005-01-01' + (i % 7000)::integer as date_of_birth,
        ['M', 'F', 'U'][1 + i % 3] as sex,
-       ['WBRI', 'APKN', 'MWBC', 'NOBT'][1 + i % 4] as ethnicity,
        sha256('pc' || i) as postcode_pseudo,
        'E0102' || lpad((i % 9999)::varchar, 4, '0') as lsoa_code,
-       date '2020-01-01' + (i % 1500)::integer as ehcp_start_date,
-       case when i % 5 = 0 then date '2025-06-01' end as ehcp_end_date,
-       case when i % 5 = 0 then 'CEASED' else 'ACTIVE' end as ehcp_status,
-       case when i % 5 = 0 then 'MOVED_LA' end as cease_reason,
-       ['ASD', 'SLCN', 'SEMH'][1 + i % 3] as primary_need,
-       null::varchar as secondary_need,
-       'MAINSTREAM' as placement_type, '124000' as placement_urn, 'NONE' as social_care_status,
+       ['M83001', 'M83002', 'M83003'][1 + i % 3] as practice_code,
+       date '2020-01-01' + (i % 1500)::integer as registration_date,
+       case when i % 50 = 0 then 'Y' else 'N' end as learning_disability_register,
+       case when i % 20 = 0 then 'Y' else 'N' end as autism_diagnosis,
+       case when i % 50 = 0 then date '2025-03-01' end as annual_health_check_date,
        'current' as _file_id, (i + 2)::integer as _row_number, date '2025-07-31' as _as_at
 from range($rows) t(i);
 """
@@ -55,8 +50,8 @@ def seconds_per_million(rows: int) -> tuple[float, float]:
     for statement in filter(str.strip, _SYNTHETIC_DELIVERY.split(";")):
         con.execute(statement, {"rows": rows} if "$rows" in statement else None)
     started = time.perf_counter()
-    validate(con, "clean__council__ehcp_caseload", run_id="measure-cost",
-             asset_key="clean/council__ehcp_caseload", partner="council", extract="ehcp_caseload",
+    validate(con, "clean__icb__gp_registered_population", run_id="measure-cost",
+             asset_key="clean/icb__gp_registered_population", partner="icb", extract="gp_registered_population",
              extract_date=AS_AT)
     seconds = time.perf_counter() - started
     return seconds, seconds / rows * 1_000_000

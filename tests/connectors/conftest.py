@@ -39,20 +39,6 @@ CLEAR_IDENTIFIERS = (*NHS, *UPN, *LA_CHILD, *EY_CHILD, *CCIS, *POSTCODE, *(p.rep
 
 # 3 valid rows of every extract, values in contract column order.
 VALID_ROWS: dict[str, list[tuple[str | date | None, ...]]] = {
-    "council__ehcp_caseload": [
-        (LA_CHILD[0], NHS[0], UPN[0], "2012-03-04", "M", "WBRI", POSTCODE[0], LSOA[0], "2021-09-01",
-         None, "ACTIVE", None, "ASD", "SLCN", "MAINSTREAM", "124001", "NONE"),
-        (LA_CHILD[1], NHS[1], UPN[1], "2008-11-30", "F", "APKN", POSTCODE[1], LSOA[1], "2019-05-20",
-         "2024-07-19", "CEASED", "NEEDS_MET", "SEMH", None, "SPECIAL_STATE", "124002", "CIN"),
-        (LA_CHILD[2], None, UPN[2], "2016-01-15", "U", "NOBT", POSTCODE[2], LSOA[2], "2024-02-01",
-         None, "ACTIVE", None, "SLCN", None, "EARLY_YEARS", None, "NONE"),
-    ],
-    "council__ehcna_requests": [
-        ("REQ-001", LA_CHILD[0], "2024-01-10", "PARENT", "YES", "2024-02-20", "ISSUE", "2024-05-01",
-         "2024-05-01", "N", "N", "N"),
-        ("REQ-002", LA_CHILD[1], "2024-06-03", "SCHOOL", "NO", "2024-07-15", None, None, None, "N", "Y", "N"),
-        ("REQ-003", LA_CHILD[2], "2025-06-30", "HEALTH", "PENDING", None, None, None, None, None, None, None),
-    ],
     # One SEN2 delivery: three children, each with a request, assessment, named plan and active plan.
     "council__sen2_header": [
         ("SEN2", "2025", "2025-01-16", "860", "BLADE", "1.0", serial, "2025-Jan-16 09:30:00", "Y", "Y")

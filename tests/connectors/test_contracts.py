@@ -6,8 +6,10 @@ import pytest
 from connectors.contracts import ContractError, _load, contract_for
 
 
-def test_yes_no_codes_stay_text():
-    assert contract_for("council", "ehcna_requests").column("decision_to_assess").codes == ("YES", "NO", "PENDING")
+def test_codes_stay_text():
+    assert contract_for("council", "sen2_requests").column("requestoutcome").codes == ("Y", "N", "A", "W", "H")
+    assert contract_for("council", "sen2_requests").column("requestsource").codes == ("1", "2", "3", "4", "5")
+    assert contract_for("council", "school_census").column("fsm_eligible").codes == ("Y", "N")
 
 
 def test_a_code_yaml_reads_as_a_boolean_is_refused(tmp_path):

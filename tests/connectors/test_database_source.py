@@ -123,13 +123,13 @@ def test_postgres_table_lands_like_the_csv_file(tmp_path, monkeypatch, from_csv,
 def test_database_sources_come_from_the_yaml_named_in_the_environment(tmp_path, monkeypatch):
     config = tmp_path / "sources.yml"
     config.write_text("mpft/camhs_referrals: {url_env: MPFT_DB_URL, table: v_camhs_referrals, as_at: 2025-07-31}\n"
-                      "council/ehcp_caseload: {url_env: COUNCIL_DB_URL, table: v_ehcp}\n"
+                      "council/school_census: {url_env: COUNCIL_DB_URL, table: v_school_census}\n"
                       "icb/gp_practices: {url_env: ICB_DB_URL, table: practices, as_at: '2025-06-30'}\n")
     monkeypatch.setenv("SEND_WAREHOUSE_SOURCES", str(config))
 
     assert database_sources() == {
         ("mpft", "camhs_referrals"): DatabaseSource("MPFT_DB_URL", "v_camhs_referrals", date(2025, 7, 31)),
-        ("council", "ehcp_caseload"): DatabaseSource("COUNCIL_DB_URL", "v_ehcp", None),
+        ("council", "school_census"): DatabaseSource("COUNCIL_DB_URL", "v_school_census", None),
         ("icb", "gp_practices"): DatabaseSource("ICB_DB_URL", "practices", date(2025, 6, 30)),
     }
     monkeypatch.delenv("SEND_WAREHOUSE_SOURCES")

@@ -23,12 +23,13 @@ from reporting.figures import rejected_files
 from tests.connectors.conftest import (
     NHS, TODAY, contract, csv_bytes, extract_bytes, file_name, valid_rows, xlsx_bytes,
 )
-from tests.connectors.test_broken_inputs import EHCP, EHCP_FILE, EHCP_HEADER, assert_rejected, ehcp_lines, land_ehcp
+from tests.connectors.test_broken_inputs import (
+    CENSUS, CENSUS_FILE, CENSUS_HEADER, POST16, SLT, assert_rejected, census_lines, land_census,
+)
 
 CAMHS_NORTH = "nscht__camhs_referrals"
 CAMHS_NORTH_FILE = file_name(CAMHS_NORTH)
-CENSUS, EARLY_YEARS, GP, SLT = ("council__school_census", "council__early_years_entitlements",
-                                "icb__gp_registered_population", "mpft__slt_referrals")
+EARLY_YEARS, GP = "council__early_years_entitlements", "icb__gp_registered_population"
 
 
 def counts(outcome) -> tuple:
@@ -44,13 +45,13 @@ def sheet_rows(name: str, rows: list[dict] | None = None) -> tuple[list[str], li
 # --- 1. a repeated header column ------------------------------------------------------
 
 def test_a_repeated_csv_column_rejects_the_file_instead_of_the_later_blank_column_winning(wh):
-    header = [*EHCP_HEADER, "nhs_number"]
-    rows = [[*r.values(), None] for r in valid_rows(EHCP)]  # the second nhs_number column is blank
+    header = [*CENSUS_HEADER, "la_child_id"]
+    rows = [[*r.values(), None] for r in valid_rows(CENSUS)]  # the second la_child_id column is blank
 
-    outcome = land_ehcp(wh, csv_bytes(header, rows))
+    outcome = land_census(wh, csv_bytes(header, rows))
 
-    assert_rejected(wh, outcome, "DUPLICATE_COLUMN", f"{EHCP_FILE}: the header repeats column name(s): "
-                                                     "'nhs_number' in columns 2, 18; send each column once")
+    assert_rejected(wh, outcome, "DUPLICATE_COLUMN", f"{CENSUS_FILE}: the header repeats column name(s): "
+                                                     "'la_child_id' in columns 2, 19; send each column once")
 
 
 def test_a_repeated_xlsx_human_header_rejects_the_file(wh):
@@ -181,16 +182,16 @@ def test_an_empty_second_sheet_is_harmless(wh):
 # --- 5. a row of only delimiters; the same person twice; quoted fields --------------------
 
 def test_a_row_of_only_delimiters_is_quarantined_as_an_empty_row(wh):
-    lines = ehcp_lines()
-    data = "\n".join([*lines[:2], "," * (len(EHCP_HEADER) - 1), " , ,", *lines[2:]]).encode()
+    lines = census_lines()
+    data = "\n".join([*lines[:2], "," * (len(CENSUS_HEADER) - 1), " , ,", *lines[2:]]).encode()
 
-    outcome = land_ehcp(wh, data)
+    outcome = land_census(wh, data)
 
     assert counts(outcome) == ("accepted", 5, 3, 2)
     assert wh.issues(outcome.file_id) == [
-        (3, "(row)", "EMPTY_ROW", "quarantined", f"{EHCP_FILE}: row 3: every field is empty"),
+        (3, "(row)", "EMPTY_ROW", "quarantined", f"{CENSUS_FILE}: row 3: every field is empty"),
         (4, "(row)", "MALFORMED_ROW", "quarantined",
-         f"{EHCP_FILE}: row 4: the row has a different number of fields from the header")]
+         f"{CENSUS_FILE}: row 4: the row has a different number of fields from the header")]
 
 
 @pytest.mark.parametrize("name, key, spaced", [(GP, "nhs_number", "943 476 5919"), (CENSUS, "upn", None)])
@@ -206,39 +207,39 @@ def test_the_same_person_twice_in_a_person_level_extract_keeps_the_first_row(wh,
 
 
 def test_one_person_in_two_rows_with_different_keys_is_two_records(wh):
-    rows = valid_rows(EHCP)
-    rows[2].update({k: rows[0][k] for k in ("la_child_id", "nhs_number", "upn", "date_of_birth")})
+    rows = valid_rows(POST16)
+    rows[2].update({k: rows[0][k] for k in ("ccis_id", "la_child_id", "upn", "date_of_birth")})
 
-    outcome = land_ehcp(wh, extract_bytes(EHCP, rows))  # two plans of one child: the key differs
+    outcome = wh.land_one(POST16, rows)  # one young person in two months: the key differs
 
     assert counts(outcome) == ("accepted", 3, 3, 0)
 
 
 def test_quoted_fields_round_trip_and_rows_after_them_keep_their_number(wh):
-    rows = valid_rows(EHCP)
-    rows[0]["placement_urn"] = 'Line one\nline "two", with a comma\r\nand three'
+    rows = valid_rows(CENSUS)
+    rows[0]["school_urn"] = 'Line one\nline "two", with a comma\r\nand three'
     rows[2]["sex"] = "X"
 
-    outcome = land_ehcp(wh, extract_bytes(EHCP, rows))
+    outcome = land_census(wh, extract_bytes(CENSUS, rows))
 
-    assert wh.rows("clean", EHCP, outcome.file_id)[0]["placement_urn"] == rows[0]["placement_urn"]
+    assert wh.rows("clean", CENSUS, outcome.file_id)[0]["school_urn"] == rows[0]["school_urn"]
     assert [(n, f, reason) for n, f, reason, *_ in wh.issues(outcome.file_id)] == [(4, "sex", "CODE_NOT_IN_LIST")]
 
 
 # --- 6b / 6e. row numbers are the rows a person sees ----------------------------------------
 
 def test_csv_row_numbers_count_blank_lines(wh):
-    rows = valid_rows(EHCP)
+    rows = valid_rows(CENSUS)
     rows[2]["sex"] = "X"
-    lines = ehcp_lines(rows)
+    lines = census_lines(rows)
     data = "\n".join([lines[0], lines[1], "", "", lines[2], lines[3]]).encode()  # header, 2, 3-4 blank, 5, 6
 
-    outcome = land_ehcp(wh, data)
+    outcome = land_census(wh, data)
 
     assert counts(outcome) == ("accepted", 3, 2, 1)
     assert wh.issues(outcome.file_id) == [
-        (6, "sex", "CODE_NOT_IN_LIST", "quarantined", f"{EHCP_FILE}: row 6, field sex: not one of the agreed codes")]
-    assert [r["_row_number"] for r in wh.rows("landing", EHCP, outcome.file_id)] == [2, 5, 6]
+        (6, "sex", "CODE_NOT_IN_LIST", "quarantined", f"{CENSUS_FILE}: row 6, field sex: not one of the agreed codes")]
+    assert [r["_row_number"] for r in wh.rows("landing", CENSUS, outcome.file_id)] == [2, 5, 6]
 
 
 def test_xlsx_row_numbers_count_empty_sheet_rows(wh):
@@ -258,32 +259,32 @@ def test_xlsx_row_numbers_count_empty_sheet_rows(wh):
 
 def test_every_drop_entry_not_landed_is_recorded_with_its_reason(wh, tmp_path):
     outside = tmp_path / "elsewhere.csv"
-    outside.write_bytes(extract_bytes(EHCP, valid_rows(EHCP)))
+    outside.write_bytes(extract_bytes(CENSUS, valid_rows(CENSUS)))
     council = wh.drop / "council"
-    wh.put("council", EHCP_FILE, extract_bytes(EHCP, valid_rows(EHCP)))
-    wh.put("council", "..\\..\\ehcp_caseload_20250731.csv", b"x")
-    wh.put("council", ".ehcp_caseload_20250831.csv", b"y")
-    os.symlink(council / "ehcp_caseload_20250630.csv", council / "ehcp_caseload_20250531.csv")  # dangling
-    os.symlink(outside, council / "ehcp_caseload_20250430.csv")
+    wh.put("council", CENSUS_FILE, extract_bytes(CENSUS, valid_rows(CENSUS)))
+    wh.put("council", "..\\..\\school_census_20250731.csv", b"x")
+    wh.put("council", ".school_census_20250831.csv", b"y")
+    os.symlink(council / "school_census_20250630.csv", council / "school_census_20250531.csv")  # dangling
+    os.symlink(outside, council / "school_census_20250430.csv")
     (wh.drop / "archive").mkdir()
-    os.symlink(wh.drop / "archive", council / "ehcp_caseload_20250331.csv")
+    os.symlink(wh.drop / "archive", council / "school_census_20250331.csv")
     (wh.drop / ".snapshot" / "council").mkdir(parents=True)  # a file share's own folder: not searched
-    (wh.drop / ".snapshot" / "council" / EHCP_FILE).write_bytes(b"z")
+    (wh.drop / ".snapshot" / "council" / CENSUS_FILE).write_bytes(b"z")
 
-    assert [d.name for d in deliveries_for(contract(EHCP), wh.drop, TODAY)] == [EHCP_FILE]
+    assert [d.name for d in deliveries_for(contract(CENSUS), wh.drop, TODAY)] == [CENSUS_FILE]
     strays = unrecognised_files(wh.drop)
     outcomes = [record_unrecognised(wh.con, s) for s in strays]
 
     assert [(o.status, wh.file(o.file_id)["reason_code"], o.message) for o in outcomes] == [
-        ("rejected", "BAD_FILE_NAME", "council/..\\..\\ehcp_caseload_20250731.csv: the file name looks like a "
+        ("rejected", "BAD_FILE_NAME", "council/..\\..\\school_census_20250731.csv: the file name looks like a "
                                       "path: not read; name it <extract>_<YYYYMMDD>.<ext>"),
-        ("rejected", "BAD_FILE_NAME", "council/.ehcp_caseload_20250831.csv: the file name is hidden (starts "
+        ("rejected", "BAD_FILE_NAME", "council/.school_census_20250831.csv: the file name is hidden (starts "
                                       "with '.'): not read; name it <extract>_<YYYYMMDD>.<ext>"),
-        ("rejected", "NOT_A_FILE", "council/ehcp_caseload_20250331.csv: not a regular file (a folder link or "
+        ("rejected", "NOT_A_FILE", "council/school_census_20250331.csv: not a regular file (a folder link or "
                                    "a device): not read"),
-        ("rejected", "OUTSIDE_DROP", "council/ehcp_caseload_20250430.csv: a link to a file outside the drop "
+        ("rejected", "OUTSIDE_DROP", "council/school_census_20250430.csv: a link to a file outside the drop "
                                      "folder: not read; put the file itself in the drop"),
-        ("rejected", "BROKEN_LINK", "council/ehcp_caseload_20250531.csv: a link to a file that does not exist: "
+        ("rejected", "BROKEN_LINK", "council/school_census_20250531.csv: a link to a file that does not exist: "
                                     "not read; put the file itself in the drop"),
     ]
     assert [wh.file(o.file_id)["sha256"] is None for o in outcomes] == [False, False, True, True, True]
@@ -291,10 +292,10 @@ def test_every_drop_entry_not_landed_is_recorded_with_its_reason(wh, tmp_path):
 
 
 def test_a_link_to_a_file_inside_the_drop_is_landed(wh):
-    wh.put_rows(EHCP)
-    os.symlink(wh.drop / "council" / EHCP_FILE, wh.drop / "council" / "ehcp_caseload_20250630.csv")
+    wh.put_rows(CENSUS)
+    os.symlink(wh.drop / "council" / CENSUS_FILE, wh.drop / "council" / "school_census_20250630.csv")
 
-    outcomes = wh.land(EHCP)
+    outcomes = wh.land(CENSUS)
 
     assert [o and o.status for o in outcomes] == ["accepted", "duplicate"]
     assert unrecognised_files(wh.drop) == []
@@ -303,52 +304,52 @@ def test_a_link_to_a_file_inside_the_drop_is_landed(wh):
 # --- 8. the newest delivery for a partner, extract and date is current ---------------------
 
 def _current(wh) -> int:
-    return current_file(wh.con, contract(EHCP))[0]
+    return current_file(wh.con, contract(CENSUS))[0]
 
 
 def test_resending_the_previous_good_file_after_a_rejection_clears_the_hold(wh):
-    good = extract_bytes(EHCP, valid_rows(EHCP))
-    first = land_ehcp(wh, good)
-    assert land_ehcp(wh, b"\xef\xbb\xbf").status == "rejected"
-    assert delivery_problems(wh.con, contract(EHCP)) != []
+    good = extract_bytes(CENSUS, valid_rows(CENSUS))
+    first = land_census(wh, good)
+    assert land_census(wh, b"\xef\xbb\xbf").status == "rejected"
+    assert delivery_problems(wh.con, contract(CENSUS)) != []
 
-    again = land_ehcp(wh, good)
+    again = land_census(wh, good)
 
     assert counts(again) == ("accepted", 3, 3, 0)
     assert _current(wh) == again.file_id != first.file_id
-    assert delivery_problems(wh.con, contract(EHCP)) == []
-    assert [f["status"] for f in file_statuses(wh.con) if f["extract"] == "ehcp_caseload"] == [
+    assert delivery_problems(wh.con, contract(CENSUS)) == []
+    assert [f["status"] for f in file_statuses(wh.con) if f["extract"] == "school_census"] == [
         "superseded", "rejected", "accepted"]
     assert rejected_files(wh.con) == []  # the board report no longer lists the rejection
-    assert land_ehcp(wh, good) is None  # the current file again changes nothing
+    assert land_census(wh, good) is None  # the current file again changes nothing
 
 
 def test_resending_an_earlier_version_after_a_correction_makes_it_current_again(wh):
-    original = extract_bytes(EHCP, valid_rows(EHCP))
-    corrected_rows = valid_rows(EHCP)
+    original = extract_bytes(CENSUS, valid_rows(CENSUS))
+    corrected_rows = valid_rows(CENSUS)
     corrected_rows[2]["primary_need"] = "ASD"
-    land_ehcp(wh, original)
-    correction = land_ehcp(wh, extract_bytes(EHCP, corrected_rows))
+    land_census(wh, original)
+    correction = land_census(wh, extract_bytes(CENSUS, corrected_rows))
 
-    undo = land_ehcp(wh, original)
+    undo = land_census(wh, original)
 
     assert counts(undo) == ("accepted", 3, 3, 0)
     assert _current(wh) == undo.file_id
     assert wh.file(correction.file_id)["status"] == "superseded"
-    assert [r["primary_need"] for r in wh.rows("clean", EHCP, undo.file_id)] == ["ASD", "SEMH", "SLCN"]
+    assert [r["primary_need"] for r in wh.rows("clean", CENSUS, undo.file_id)] == ["ASD", "SPLD", None]
     (accepted,) = wh.query("select file_id from landing.files where status = 'accepted' and extract = ?",
-                           ["ehcp_caseload"])  # one accepted file per date: every reader agrees on it
+                           ["school_census"])  # one accepted file per date: every reader agrees on it
     assert accepted["file_id"] == undo.file_id
 
 
 def test_resending_a_rejected_file_after_a_good_one_rejects_it_again(wh):
-    land_ehcp(wh, b"not,the,header\n1,2,3\n")
-    land_ehcp(wh, extract_bytes(EHCP, valid_rows(EHCP)))
+    land_census(wh, b"not,the,header\n1,2,3\n")
+    land_census(wh, extract_bytes(CENSUS, valid_rows(CENSUS)))
 
-    again = land_ehcp(wh, b"not,the,header\n1,2,3\n")
+    again = land_census(wh, b"not,the,header\n1,2,3\n")
 
     assert again.status == "rejected"
-    assert delivery_problems(wh.con, contract(EHCP))[0].startswith(f"council/{EHCP_FILE}: rejected")
+    assert delivery_problems(wh.con, contract(CENSUS))[0].startswith(f"council/{CENSUS_FILE}: rejected")
 
 
 # --- 9. a corrupt XLSX -----------------------------------------------------------------

@@ -11,7 +11,7 @@ from connectors.contracts import all_contracts
 from connectors.pseudonymise import nhs_number_is_valid, normalise_postcode, pseudonym
 from tests.connectors.conftest import CLEAR_IDENTIFIERS, KEY, NHS, new_warehouse, valid_rows
 
-EHCP = "council__ehcp_caseload"
+CENSUS, SLT = "council__school_census", "mpft__slt_referrals"
 OTHER_KEY = b"another-key"
 
 
@@ -38,27 +38,26 @@ def test_landing_hashes_with_the_key_same_key_same_pseudonym(tmp_path):
 
 
 def test_nhs_numbers_with_spaces_get_the_same_pseudonym(wh):
-    rows = valid_rows(EHCP)
+    rows = valid_rows(SLT)
     rows[0]["nhs_number"] = "943 476 5919"
     rows[1]["nhs_number"] = " 9434765919 "
-    rows[1]["la_child_id"] = "LA100009"
 
-    outcome = wh.land_one(EHCP, rows)
+    outcome = wh.land_one(SLT, rows)
 
-    assert [r["nhs_number_pseudo"] for r in wh.rows("clean", EHCP, outcome.file_id)] == [
+    assert [r["nhs_number_pseudo"] for r in wh.rows("clean", SLT, outcome.file_id)] == [
         pseudonym(KEY, "9434765919"), pseudonym(KEY, "9434765919"), None]
     assert wh.issues(outcome.file_id) == []
 
 
 @pytest.mark.parametrize("written", ["st162ab", "ST16 2AB", " st16  2ab "])
 def test_postcodes_normalise_before_hashing(wh, written):
-    rows = valid_rows(EHCP)
+    rows = valid_rows(CENSUS)
     rows[0]["postcode"] = written
 
-    outcome = wh.land_one(EHCP, rows)
+    outcome = wh.land_one(CENSUS, rows)
 
     assert normalise_postcode(written) == "ST16 2AB"
-    assert wh.rows("clean", EHCP, outcome.file_id)[0]["postcode_pseudo"] == pseudonym(KEY, "ST16 2AB")
+    assert wh.rows("clean", CENSUS, outcome.file_id)[0]["postcode_pseudo"] == pseudonym(KEY, "ST16 2AB")
     assert wh.issues(outcome.file_id) == []
 
 
@@ -86,20 +85,24 @@ POSTCODE_LIKE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}", re.IGNORECASE)
 
 
 def test_no_clear_identifier_leaves_the_landing_area(wh):
-    """Every extract lands (EHCP with a row carrying broken identifiers, so row issues are
-    written too); no value outside ``landing`` — nor in the manifest or the row issues — looks
+    """Every extract lands (the census and SLT referrals with a row carrying broken identifiers, so
+    row issues are written too: the census row is quarantined, the SLT row kept with its NHS number
+    treated as missing); no value outside ``landing`` — nor in the manifest or the row issues — looks
     like an NHS number, UPN or postcode or contains a clear identifier that was sent."""
-    broken = {**valid_rows(EHCP)[0], "la_child_id": "LA100004", "nhs_number": "9434765918",
-              "upn": "A1234567890", "postcode": "ST16 2A"}
+    broken = {CENSUS: {**valid_rows(CENSUS)[0], "la_child_id": "LA100004", "upn": "A1234567890",
+                       "postcode": "ST16 2A"},
+              SLT: {**valid_rows(SLT)[0], "referral_id": "SLT-004", "nhs_number": "9434765918"}}
+    counts = {CENSUS: (3, 1), SLT: (4, 0)}  # (accepted, quarantined); 3 accepted, none quarantined elsewhere
     partner_contracts = [c for c in all_contracts() if not c.bundled]  # DfE files: test_dfe_release.py
     for c in partner_contracts:
         if c.name != "icb__lsoa_lookup":
-            wh.put_rows(c.name, valid_rows(c.name) + ([broken] if c.name == EHCP else []))
+            wh.put_rows(c.name, valid_rows(c.name) + ([broken[c.name]] if c.name in broken else []))
     wh.land_drop()
     assert [(f["partner"], f["extract"], f["status"], f["rows_accepted"], f["rows_quarantined"])
             for f in wh.query("select * from landing.files order by partner, extract")] == [
-        (c.partner, c.extract, "accepted", 3, int(c.name == EHCP)) for c in partner_contracts]
-    clear = {*CLEAR_IDENTIFIERS, *(broken[k] for k in ("la_child_id", "nhs_number", "upn", "postcode"))}
+        (c.partner, c.extract, "accepted", *counts.get(c.name, (3, 0))) for c in partner_contracts]
+    clear = {*CLEAR_IDENTIFIERS, *(broken[CENSUS][k] for k in ("la_child_id", "upn", "postcode")),
+             broken[SLT]["nhs_number"]}
 
     tables = [t for (t,) in wh.con.execute(
         "select schema_name || '.' || table_name from duckdb_tables() where schema_name != 'landing' "

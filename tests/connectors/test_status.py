@@ -13,7 +13,7 @@ from connectors.status import stale_extracts, write_status_file
 from orchestration.cli import main
 from tests.connectors.conftest import contract, csv_bytes, extract_bytes, new_warehouse, valid_rows
 
-EHCP = "council__ehcp_caseload"
+SLT, EAPDR = "mpft__slt_referrals", "council__eapdr_requests"
 FILE_KEYS = ["partner", "extract", "as_at", "file_name", "status", "rows_received", "rows_accepted",
              "rows_quarantined", "quarantine_reasons", "message"]
 
@@ -22,11 +22,11 @@ def test_status_json_lists_every_file_with_counts_reasons_and_messages(tmp_path,
     home = tmp_path / "home"
     home.mkdir()
     wh = new_warehouse(tmp_path, database=str(home / "warehouse.duckdb"))
-    rows = valid_rows(EHCP)
+    rows = valid_rows(SLT)
     rows[0]["nhs_number"] = "9434765918"
-    rows[1]["sex"] = "X"
+    rows[1]["referral_source"] = "X"
     wh.put_rows("icb__lsoa_lookup")
-    wh.put_rows(EHCP, rows)
+    wh.put_rows(SLT, rows)
     census = [c.name for c in contract("council__school_census").columns if c.name != "census_date"]
     wh.put("council", "school_census_20250731.csv", csv_bytes(census, [["x"] * len(census)]))
     wh.put("council", "notes.txt", b"call Sam")
@@ -49,12 +49,12 @@ def test_status_json_lists_every_file_with_counts_reasons_and_messages(tmp_path,
     assert document["files"] == [
         {**common, "partner": "icb", "extract": "lsoa_lookup", "file_name": "lsoa_lookup_20250731.csv",
          "status": "accepted", "rows_received": 3, "rows_accepted": 3},
-        {**common, "partner": "council", "extract": "ehcp_caseload", "file_name": "ehcp_caseload_20250731.csv",
-         "status": "accepted", "rows_received": 3, "rows_accepted": 2, "rows_quarantined": 1,
-         "quarantine_reasons": {"CODE_NOT_IN_LIST": 1, "INVALID_NHS_NUMBER": 1}},
         {**common, "partner": "council", "extract": "school_census", "file_name": "school_census_20250731.csv",
          "status": "rejected",
          "message": "school_census_20250731.csv: missing required column(s) 'census_date'"},
+        {**common, "partner": "mpft", "extract": "slt_referrals", "file_name": "slt_referrals_20250731.csv",
+         "status": "accepted", "rows_received": 3, "rows_accepted": 2, "rows_quarantined": 1,
+         "quarantine_reasons": {"CODE_NOT_IN_LIST": 1, "INVALID_NHS_NUMBER": 1}},
         {**common, "partner": "council", "extract": None, "as_at": None, "file_name": "council/notes.txt",
          "status": "rejected",
          "message": "council/notes.txt: not a recognised extract file name "
@@ -90,14 +90,14 @@ def test_status_reads_the_status_file_not_the_warehouse_a_refresh_writes(tmp_pat
     wh = new_warehouse(tmp_path, database=str(home / "warehouse.duckdb"))
     wh.land_one("icb__lsoa_lookup")
     write_status_file(home, wh.con, "landed icb/lsoa_lookup")
-    wh.land_one(EHCP)  # landed after the run last wrote its status: not shown yet
+    wh.land_one(EAPDR)  # landed after the run last wrote its status: not shown yet
     wh.con.close()
 
     with writer_holding(home / "warehouse.duckdb"):
         assert main(["status", "--home", str(home)]) == 0
     out = capsys.readouterr().out
     assert "(landed icb/lsoa_lookup); published: nothing yet" in out.splitlines()[0]
-    assert "lsoa_lookup_20250731.csv" in out and "ehcp_caseload" not in out
+    assert "lsoa_lookup_20250731.csv" in out and "eapdr_requests" not in out
 
 
 def test_status_before_any_run_is_a_usage_error(tmp_path, capsys):
@@ -107,24 +107,24 @@ def test_status_before_any_run_is_a_usage_error(tmp_path, capsys):
 
 
 def test_an_extract_older_than_its_cadence_is_stale_with_its_age(wh):
-    for name in (EHCP, "council__school_census"):
+    for name in (EAPDR, "council__school_census"):
         wh.land_one(name)
 
     assert stale_extracts(wh.con, date(2025, 9, 14)) == []  # 45 days: monthly still fresh
     assert stale_extracts(wh.con, date(2025, 9, 15)) == [
-        {"partner": "council", "extract": "ehcp_caseload", "as_at": "2025-07-31", "age_days": 46,
+        {"partner": "council", "extract": "eapdr_requests", "as_at": "2025-07-31", "age_days": 46,
          "cadence": "monthly", "max_age_days": 45}]
     assert stale_extracts(wh.con, date(2025, 12, 14)) == [
-        {"partner": "council", "extract": "ehcp_caseload", "as_at": "2025-07-31", "age_days": 136,
+        {"partner": "council", "extract": "eapdr_requests", "as_at": "2025-07-31", "age_days": 136,
          "cadence": "monthly", "max_age_days": 45},
         {"partner": "council", "extract": "school_census", "as_at": "2025-07-31", "age_days": 136,
          "cadence": "termly", "max_age_days": 135}]
 
 
 def test_a_newer_delivery_makes_the_extract_fresh_again(wh):
-    wh.land_one(EHCP)
-    wh.put("council", "ehcp_caseload_20250831.csv", extract_bytes(EHCP, valid_rows(EHCP)[:2]))
-    wh.land(EHCP, today=date(2025, 9, 2))
+    wh.land_one(EAPDR)
+    wh.put("council", "eapdr_requests_20250831.csv", extract_bytes(EAPDR, valid_rows(EAPDR)[:2]))
+    wh.land(EAPDR, today=date(2025, 9, 2))
 
     assert stale_extracts(wh.con, date(2025, 9, 20)) == []
     assert [s["as_at"] for s in stale_extracts(wh.con, date(2025, 10, 16))] == ["2025-08-31"]

@@ -9,29 +9,22 @@ import pytest
 AS_AT = date(2025, 7, 31)
 PREVIOUS_AS_AT = date(2025, 6, 30)
 
-# Column -> SQL expression over the row index ``i``: a valid cleaned EHC plan.
-EHCP_COLUMNS = {
-    "la_child_id_pseudo": "sha256('child' || i)",
+# Column -> SQL expression over the row index ``i``: a valid cleaned GP registration.
+GP_COLUMNS = {
     "nhs_number_pseudo": "sha256('nhs' || i)",
-    "upn_pseudo": "sha256('upn' || i)",
     "date_of_birth": "date '2012-01-01' + i::integer",
     "sex": "['M', 'F', 'U'][1 + i % 3]",
-    "ethnicity": "['WBRI', 'APKN', 'MWBC'][1 + i % 3]",
     "postcode_pseudo": "sha256('pc' || i)",
     "lsoa_code": "'E01029' || lpad(i::varchar, 3, '0')",
-    "ehcp_start_date": "date '2023-01-01' + i::integer",
-    "ehcp_end_date": "null::date",
-    "ehcp_status": "'ACTIVE'",
-    "cease_reason": "null::varchar",
-    "primary_need": "['ASD', 'SLCN', 'SEMH'][1 + i % 3]",
-    "secondary_need": "null::varchar",
-    "placement_type": "'MAINSTREAM'",
-    "placement_urn": "'124000'",
-    "social_care_status": "'NONE'",
+    "practice_code": "'M83001'",
+    "registration_date": "date '2023-01-01' + i::integer",
+    "learning_disability_register": "'N'",
+    "autism_diagnosis": "['Y', 'N'][1 + i % 2]",
+    "annual_health_check_date": "null::date",
 }
 
 
-def _add_delivery(con, file_id: str, as_at: date, rows: int, partner="council", extract="ehcp_caseload"):
+def _add_delivery(con, file_id: str, as_at: date, rows: int, partner="icb", extract="gp_registered_population"):
     """A row of ``landing.files`` for an accepted delivery (the tables are created if needed)."""
     con.execute("""
         create schema if not exists landing;
@@ -50,16 +43,16 @@ def _add_delivery(con, file_id: str, as_at: date, rows: int, partner="council", 
     )
 
 
-def _ehcp_rows(file_id: str, as_at: date, rows: int, **overrides: str) -> str:
-    """SQL selecting cleaned EHC plan rows of one delivery; ``overrides`` replace column expressions."""
-    columns = {**EHCP_COLUMNS, **overrides}
+def _registration_rows(file_id: str, as_at: date, rows: int, **overrides: str) -> str:
+    """SQL selecting cleaned GP registration rows of one delivery; ``overrides`` replace column expressions."""
+    columns = {**GP_COLUMNS, **overrides}
     select = ", ".join(f"{expr} as {name}" for name, expr in columns.items())
     return (f"select {select}, '{file_id}' as _file_id, (i + 2)::integer as _row_number, "
             f"date '{as_at}' as _as_at from range({rows}) t(i)")
 
 
-def _build_ehcp_warehouse(con, rows: int = 30, invalid_nhs_rows: int = 0, **overrides: str) -> None:
-    """Two deliveries of the EHC caseload; the current one (``AS_AT``) gets ``overrides``.
+def _build_registrations_warehouse(con, rows: int = 30, invalid_nhs_rows: int = 0, **overrides: str) -> None:
+    """Two deliveries of the ICB's GP registrations; the current one (``AS_AT``) gets ``overrides``.
 
     ``invalid_nhs_rows``: that many of the current rows had an NHS number failing its check
     digit, recorded by landing as a kept-row issue (with the pseudonym nulled).
@@ -74,8 +67,10 @@ def _build_ehcp_warehouse(con, rows: int = 30, invalid_nhs_rows: int = 0, **over
                    'NHS number fails the modulus-11 check' from range({invalid_nhs_rows}) t(i)
         """)
     con.execute("create schema if not exists clean")
-    con.execute(f"create table clean.council__ehcp_caseload as {_ehcp_rows('current', AS_AT, rows, **overrides)}")
-    con.execute(f"insert into clean.council__ehcp_caseload by name {_ehcp_rows('previous', PREVIOUS_AS_AT, rows)}")
+    con.execute("create table clean.icb__gp_registered_population as "
+                f"{_registration_rows('current', AS_AT, rows, **overrides)}")
+    con.execute("insert into clean.icb__gp_registered_population by name "
+                f"{_registration_rows('previous', PREVIOUS_AS_AT, rows)}")
 
 
 def _build_marts(con, breakdown_value: str = "TOTAL") -> None:
@@ -93,7 +88,7 @@ def _build_marts(con, breakdown_value: str = "TOTAL") -> None:
                'TOTAL' as breakdown, breakdown_value, numerator, denominator, value, unit,
                'DIRECT' as method, false as suppressed, 'available' as status,
                timestamp '2025-08-02 10:00' as refreshed_at,
-               'council/ehcp_caseload/2025-07-31' as source_extracts
+               'council/sen2_namedplan/2025-07-31' as source_extracts
         from (values
           ('ehcp_count', 'COUNTY', 'E10000028', 'Staffordshire', 'TOTAL', 120, null, 120.0, 'count'),
           ('ehcp_count', 'DISTRICT', 'E07000192', 'Cannock Chase', '{breakdown_value}', 20, null, 20.0, 'count'),
@@ -113,7 +108,7 @@ def _build_marts(con, breakdown_value: str = "TOTAL") -> None:
 
 @pytest.fixture
 def as_at() -> date:
-    """The as-at date of the current EHC caseload delivery."""
+    """The as-at date of the current GP registrations delivery."""
     return AS_AT
 
 
@@ -125,9 +120,9 @@ def con(tmp_path):
 
 
 @pytest.fixture
-def ehcp_warehouse(con):
-    """Builds the EHC caseload deliveries in ``con``: ``ehcp_warehouse(column=sql, ...)``."""
-    return lambda rows=30, invalid_nhs_rows=0, **overrides: _build_ehcp_warehouse(
+def registrations_warehouse(con):
+    """Builds the GP registrations deliveries in ``con``: ``registrations_warehouse(column=sql, ...)``."""
+    return lambda rows=30, invalid_nhs_rows=0, **overrides: _build_registrations_warehouse(
         con, rows, invalid_nhs_rows, **overrides)
 
 

@@ -7,7 +7,7 @@ from expectations.data_docs import DataDocs, reduced
 from expectations.runner import validate
 
 NHS_LIKE = "943 476 5919"  # shaped like an NHS number: must never reach the Data Docs
-EHCP = dict(asset_key="clean/council__ehcp_caseload", partner="council", extract="ehcp_caseload")
+GP = dict(asset_key="clean/icb__gp_registered_population", partner="icb", extract="gp_registered_population")
 
 
 def site_text(docs: DataDocs) -> str:
@@ -15,19 +15,19 @@ def site_text(docs: DataDocs) -> str:
     return "\n".join(f.read_text() for f in files)
 
 
-def test_data_docs_show_each_run_with_counts_and_no_values(tmp_path, con, as_at, ehcp_warehouse):
+def test_data_docs_show_each_run_with_counts_and_no_values(tmp_path, con, as_at, registrations_warehouse):
     docs = DataDocs(store_dir=tmp_path / "gx", site_dir=tmp_path / "data-docs")
-    ehcp_warehouse(nhs_number_pseudo=f"case when i < 3 then '{NHS_LIKE}' else sha256('nhs' || i) end")
+    registrations_warehouse(nhs_number_pseudo=f"case when i < 3 then '{NHS_LIKE}' else sha256('nhs' || i) end")
     for run_id in ("run-1", "run-2"):  # two refreshes, each building the docs after its checks
-        validate(con, "clean__council__ehcp_caseload", run_id=run_id, extract_date=as_at,
-                 data_docs=docs, **EHCP)
+        validate(con, "clean__icb__gp_registered_population", run_id=run_id, extract_date=as_at,
+                 data_docs=docs, **GP)
         index = docs.build(run_id)
 
     assert index == docs.site_dir / "index.html" and index.exists()
     pages = {p.relative_to(docs.site_dir / "validations").parent.as_posix()
              for p in (docs.site_dir / "validations").rglob("*.html")}
     # One page per run of each GX suite: the table rows, and each frame.
-    suite = "clean__council__ehcp_caseload"
+    suite = "clean__icb__gp_registered_population"
     assert pages == {f"{suite}{frame}/{run}" for run in ("run-1", "run-2")
                      for frame in ("", ".invalid_nhs_numbers", ".delivery_size_change", ".table_columns")}
     links = re.findall(r'href="([^"]+)"', index.read_text())
@@ -60,12 +60,12 @@ def test_reduced_results_keep_counts_and_numbers_only():
     assert full.results[0].result["partial_unexpected_list"] == [NHS_LIKE]  # the original is untouched
 
 
-def test_an_expectation_gx_could_not_evaluate_still_gets_its_page(tmp_path, con, as_at, ehcp_warehouse, caplog):
+def test_an_expectation_gx_could_not_evaluate_still_gets_its_page(tmp_path, con, as_at, registrations_warehouse, caplog):
     docs = DataDocs(store_dir=tmp_path / "gx", site_dir=tmp_path / "data-docs")
-    ehcp_warehouse()
-    con.execute("alter table clean.council__ehcp_caseload drop column sex")  # read by three expectations
-    validate(con, "clean__council__ehcp_caseload", run_id="run-1", extract_date=as_at, data_docs=docs, **EHCP)
+    registrations_warehouse()
+    con.execute("alter table clean.icb__gp_registered_population drop column sex")  # read by three expectations
+    validate(con, "clean__icb__gp_registered_population", run_id="run-1", extract_date=as_at, data_docs=docs, **GP)
     docs.build("run-1")
     assert "unexpected Exception occurred during data docs rendering" not in caplog.text
-    page = next((docs.site_dir / "validations" / "clean__council__ehcp_caseload" / "run-1").rglob("*.html"))
+    page = next((docs.site_dir / "validations" / "clean__icb__gp_registered_population" / "run-1").rglob("*.html"))
     assert "Not evaluated" in page.read_text()

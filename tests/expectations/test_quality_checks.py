@@ -6,7 +6,7 @@ from expectations.results import Outcome, SuiteResult
 from orchestration.checks import build_quality_check, check_result, quality_checks
 from orchestration.resources import Warehouse
 
-EHCP_KEY = dg.AssetKey(["clean", "council__ehcp_caseload"])
+GP_KEY = dg.AssetKey(["clean", "icb__gp_registered_population"])
 
 
 def outcome(severity: str, success: bool) -> Outcome:
@@ -18,7 +18,7 @@ def outcome(severity: str, success: bool) -> Outcome:
     )
 
 
-def run_graph(tmp_path, as_at, build_upstream, partner="council", extract="ehcp_caseload"):
+def run_graph(tmp_path, as_at, build_upstream, partner="icb", extract="gp_registered_population"):
     """Materialise a tiny upstream extract asset, its quality check and one downstream asset."""
     key = dg.AssetKey(["clean", f"{partner}__{extract}"])
 
@@ -42,7 +42,7 @@ def materialised(result) -> set[dg.AssetKey]:
 
 def test_every_extract_and_mart_has_a_blocking_check():
     specs = [spec for checks in quality_checks for spec in checks.check_specs]
-    assert len(specs) == 33  # 25 partner extracts (SEN2: 9 modules), 5 DfE release files, 3 marts
+    assert len(specs) == 31  # 23 partner extracts (SEN2: 9 modules), 5 DfE release files, 3 marts
     assert all(spec.blocking for spec in specs)
     assert dg.AssetKey(["kpi_values"]) in {spec.asset_key for spec in specs}
 
@@ -64,24 +64,24 @@ def test_failed_expectations_are_listed_with_descriptions_and_counts():
     assert "Every sex is M, F or U \\| a pipe" in table and "| 2 | 4.0 |" in table
 
 
-def test_a_critical_failure_blocks_downstream_assets(tmp_path, as_at, ehcp_warehouse):
-    result = run_graph(tmp_path, as_at, lambda: ehcp_warehouse(sex="'X'"))
+def test_a_critical_failure_blocks_downstream_assets(tmp_path, as_at, registrations_warehouse):
+    result = run_graph(tmp_path, as_at, lambda: registrations_warehouse(sex="'X'"))
     (evaluation,) = result.get_asset_check_evaluations()
     assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
     assert evaluation.metadata["failed_critical"].value == 1
-    assert materialised(result) == {EHCP_KEY}
+    assert materialised(result) == {GP_KEY}
     assert not result.success
 
 
-def test_warnings_alone_let_downstream_assets_run(tmp_path, as_at, ehcp_warehouse):
-    result = run_graph(tmp_path, as_at, lambda: ehcp_warehouse(ethnicity="'NOBT'"))
+def test_warnings_alone_let_downstream_assets_run(tmp_path, as_at, registrations_warehouse):
+    result = run_graph(tmp_path, as_at, lambda: registrations_warehouse(postcode_pseudo="null::varchar"))
     (evaluation,) = result.get_asset_check_evaluations()
     assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN
-    assert materialised(result) == {EHCP_KEY, dg.AssetKey(["downstream_kpis"])}
+    assert materialised(result) == {GP_KEY, dg.AssetKey(["downstream_kpis"])}
 
 
-def test_an_extract_never_delivered_fails_the_check(tmp_path, as_at, ehcp_warehouse):
-    result = run_graph(tmp_path, as_at, ehcp_warehouse, partner="mpft", extract="slt_referrals")
+def test_an_extract_never_delivered_fails_the_check(tmp_path, as_at, registrations_warehouse):
+    result = run_graph(tmp_path, as_at, registrations_warehouse, partner="mpft", extract="slt_referrals")
     (evaluation,) = result.get_asset_check_evaluations()
     assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
     assert dg.AssetKey(["downstream_kpis"]) not in materialised(result)

@@ -4,11 +4,11 @@ from expectations.runner import validate
 from expectations.suite_files import SUITES_DIR
 
 NHS_LIKE = "943 476 5919"  # shaped like an NHS number: must never be stored
-EHCP = dict(asset_key="clean/council__ehcp_caseload", partner="council", extract="ehcp_caseload")
+GP = dict(asset_key="clean/icb__gp_registered_population", partner="icb", extract="gp_registered_population")
 
 
-def run_ehcp(con, as_at):
-    return validate(con, "clean__council__ehcp_caseload", run_id="run-1", extract_date=as_at, **EHCP)
+def run_registrations(con, as_at):
+    return validate(con, "clean__icb__gp_registered_population", run_id="run-1", extract_date=as_at, **GP)
 
 
 def failed(result):
@@ -19,9 +19,9 @@ def stored_rows(con):
     return con.execute("select * from quality.validation_results").fetchall()
 
 
-def test_a_good_delivery_passes_and_its_outcomes_are_stored(con, as_at, ehcp_warehouse):
-    ehcp_warehouse()
-    result = run_ehcp(con, as_at)
+def test_a_good_delivery_passes_and_its_outcomes_are_stored(con, as_at, registrations_warehouse):
+    registrations_warehouse()
+    result = run_registrations(con, as_at)
     assert result.passed_critical
     assert result.failed == []
     assert result.rows_validated == 30  # the current delivery only, not the previous one
@@ -32,9 +32,9 @@ def test_a_good_delivery_passes_and_its_outcomes_are_stored(con, as_at, ehcp_war
     assert row_count == 30
 
 
-def test_a_clear_nhs_number_is_a_critical_failure_stored_as_a_count_only(con, as_at, ehcp_warehouse):
-    ehcp_warehouse(nhs_number_pseudo=f"case when i < 3 then '{NHS_LIKE}' else sha256('nhs' || i) end")
-    result = run_ehcp(con, as_at)
+def test_a_clear_nhs_number_is_a_critical_failure_stored_as_a_count_only(con, as_at, registrations_warehouse):
+    registrations_warehouse(nhs_number_pseudo=f"case when i < 3 then '{NHS_LIKE}' else sha256('nhs' || i) end")
+    result = run_registrations(con, as_at)
     assert not result.passed_critical
     assert ("critical", "expect_column_values_to_match_regex", "nhs_number_pseudo") in failed(result)
     (count, percent) = con.execute(
@@ -45,28 +45,28 @@ def test_a_clear_nhs_number_is_a_critical_failure_stored_as_a_count_only(con, as
     assert NHS_LIKE not in stored and NHS_LIKE.replace(" ", "") not in stored
 
 
-def test_warnings_alone_do_not_fail_the_critical_gate(con, as_at, ehcp_warehouse):
-    ehcp_warehouse(ethnicity="'NOBT'", ehcp_end_date="date '2025-01-01'")
-    result = run_ehcp(con, as_at)
+def test_warnings_alone_do_not_fail_the_critical_gate(con, as_at, registrations_warehouse):
+    registrations_warehouse(postcode_pseudo="null::varchar", lsoa_code="null::varchar")
+    result = run_registrations(con, as_at)
     assert result.passed_critical
     assert failed(result) == {
-        ("warning", "expect_column_values_to_not_be_in_set", "ethnicity"),
-        ("warning", "expect_column_values_to_be_null", "ehcp_end_date"),
+        ("warning", "expect_column_values_to_not_be_null", "postcode_pseudo"),
+        ("warning", "expect_column_values_to_not_be_null", "lsoa_code"),
     }
 
 
-def test_codes_dates_and_columns_are_checked(con, as_at, ehcp_warehouse):
-    ehcp_warehouse(sex="'X'", ehcp_start_date="date '2025-09-01'", nhs_number="'in clear'")
-    problems = failed(run_ehcp(con, as_at))
+def test_codes_dates_and_columns_are_checked(con, as_at, registrations_warehouse):
+    registrations_warehouse(sex="'X'", registration_date="date '2025-09-01'", nhs_number="'in clear'")
+    problems = failed(run_registrations(con, as_at))
     assert ("critical", "expect_column_values_to_be_in_set", "sex") in problems
-    assert ("critical", "expect_column_values_to_be_between", "ehcp_start_date") in problems
+    assert ("critical", "expect_column_values_to_be_between", "registration_date") in problems
     assert ("critical", "expect_table_columns_to_match_set", None) in problems
 
 
-def test_a_jump_in_delivery_size_is_a_warning(con, as_at, ehcp_warehouse):
-    ehcp_warehouse()
+def test_a_jump_in_delivery_size_is_a_warning(con, as_at, registrations_warehouse):
+    registrations_warehouse()
     con.execute("update landing.files set rows_received = 60 where file_id = 'current'")
-    result = run_ehcp(con, as_at)
+    result = run_registrations(con, as_at)
     (change,) = [o for o in result.failed if o.column_name == "change_percent"]
     assert (change.severity, change.observed_value) == ("warning", 100.0)
 
@@ -99,17 +99,17 @@ def test_district_counts_above_the_county_count_are_a_warning(con, marts):
     assert failed(result) == {("warning", "expect_column_values_to_be_between", "district_excess")}
 
 
-def test_many_invalid_nhs_numbers_are_a_critical_failure(con, as_at, ehcp_warehouse):
-    ehcp_warehouse(invalid_nhs_rows=9)  # 30% of the delivery
-    result = run_ehcp(con, as_at)
+def test_many_invalid_nhs_numbers_are_a_critical_failure(con, as_at, registrations_warehouse):
+    registrations_warehouse(invalid_nhs_rows=9)  # 30% of the delivery
+    result = run_registrations(con, as_at)
     (invalid,) = [o for o in result.failed if o.column_name == "invalid_nhs_percent"]
     assert (invalid.severity, invalid.observed_value) == ("critical", 30.0)
     assert ("warning", "expect_column_values_to_not_be_null", "nhs_number_pseudo") in failed(result)
 
 
-def test_the_usual_few_invalid_nhs_numbers_pass(con, as_at, ehcp_warehouse):
-    ehcp_warehouse(invalid_nhs_rows=1)
-    assert run_ehcp(con, as_at).failed == []
+def test_the_usual_few_invalid_nhs_numbers_pass(con, as_at, registrations_warehouse):
+    registrations_warehouse(invalid_nhs_rows=1)
+    assert run_registrations(con, as_at).failed == []
 
 
 def test_kpi_ids_are_checked_against_the_kpi_catalogue(con, marts):

@@ -17,7 +17,7 @@ CLEAN_METADATA_COLUMNS = {"_file_id", "_row_number", "_as_at"}
 def test_there_is_a_suite_for_every_extract_and_mart():
     expected = {f"clean__{c.name}" for c in all_contracts()} | set(MART_SUITES)
     assert set(suite_names()) == expected
-    assert len(expected) == 33  # 25 partner extracts (SEN2: 9 modules), 5 DfE release files, 3 marts
+    assert len(expected) == 31  # 23 partner extracts (SEN2: 9 modules), 5 DfE release files, 3 marts
 
 
 @pytest.mark.parametrize("name", suite_names())
@@ -58,39 +58,39 @@ def fresh_suites():
 
 def test_every_contract_has_a_suite_without_a_file_of_its_own(monkeypatch, tmp_path, fresh_suites):
     _suites_in(monkeypatch, tmp_path)
-    contract = contract_for("council", "ehcp_caseload")
+    contract = contract_for("council", "sen2_requests")
 
     suite = load_suite(f"clean__{contract.name}")
 
     assert f"clean__{contract.name}" in suite_names()
-    assert suite.table == "clean.council__ehcp_caseload" and suite.rows == "_file_id = $file_id"
+    assert suite.table == "clean.council__sen2_requests" and suite.rows == "_file_id = $file_id"
     (codes,) = [e for e in suite.expectations
-                if e["type"] == "expect_column_values_to_be_in_set" and e["kwargs"]["column"] == "ehcp_status"]
-    assert codes["kwargs"]["value_set"] == ["ACTIVE", "CEASED"] and codes["meta"]["severity"] == "critical"
+                if e["type"] == "expect_column_values_to_be_in_set" and e["kwargs"]["column"] == "requestoutcome"]
+    assert codes["kwargs"]["value_set"] == ["Y", "N", "A", "W", "H"] and codes["meta"]["severity"] == "critical"
 
 
 def test_a_suite_file_repeating_a_contract_rule_is_refused(monkeypatch, tmp_path, fresh_suites):
     _suites_in(monkeypatch, tmp_path)
-    repeated = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "ehcp_status"},
-                "meta": {"severity": "critical", "description": "Every plan has a status, written again."}}
-    (tmp_path / "clean__council__ehcp_caseload.json").write_text(
-        json.dumps({"name": "clean__council__ehcp_caseload", "expectations": [repeated], "meta": {}}))
+    repeated = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "requeststableid"},
+                "meta": {"severity": "critical", "description": "Every request has its id, written again."}}
+    (tmp_path / "clean__council__sen2_requests.json").write_text(
+        json.dumps({"name": "clean__council__sen2_requests", "expectations": [repeated], "meta": {}}))
 
     with pytest.raises(SuiteFileError, match="repeats the extract contract"):
-        load_suite("clean__council__ehcp_caseload")
+        load_suite("clean__council__sen2_requests")
 
 
 def test_a_code_added_to_a_contract_flows_to_its_suite_and_to_landing(tmp_path):
     """One line in the contract: the suite's code list and landing's row check both follow it."""
-    path = tmp_path / "council" / "ehcp_caseload.yml"
+    path = tmp_path / "council" / "sen2_requests.yml"
     path.parent.mkdir()
-    path.write_text((CONTRACTS_DIR / "council" / "ehcp_caseload.yml").read_text()
-                    .replace("codes: [ACTIVE, CEASED]", "codes: [ACTIVE, CEASED, TRANSFERRED_IN]"))
+    path.write_text((CONTRACTS_DIR / "council" / "sen2_requests.yml").read_text()
+                    .replace("codes: [Y, N, A, W, H]", "codes: [Y, N, A, W, H, TRANSFERRED_IN]"))
     contract = load_contract(path, code_lists())
 
     (codes,) = [e for e in structural_expectations(contract)
-                if e["type"] == "expect_column_values_to_be_in_set" and e["kwargs"]["column"] == "ehcp_status"]
-    (check,) = [c for c in row_checks(contract.column("ehcp_status"), contract, None) if c.reason == "CODE_NOT_IN_LIST"]
+                if e["type"] == "expect_column_values_to_be_in_set" and e["kwargs"]["column"] == "requestoutcome"]
+    (check,) = [c for c in row_checks(contract.column("requestoutcome"), contract, None) if c.reason == "CODE_NOT_IN_LIST"]
     assert "TRANSFERRED_IN" in codes["kwargs"]["value_set"]
     assert "'TRANSFERRED_IN'" in check.condition
 
