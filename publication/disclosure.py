@@ -214,20 +214,21 @@ def apportioned_from(level: str, code: str, breakdown: str, value: str, method: 
             for sub_icb, weight in sorted(weights.get(code, {}).items())]
 
 
-_PROTECTED: dict[bytes, np.ndarray] = {}  # by block content: kpi_history's newest month repeats kpi_values
+_PROTECTED: dict[tuple, np.ndarray] = {}  # kpi_history's newest month repeats kpi_values' blocks
 _PROTECTED_LIMIT = 10_000
 
 
 def _protected_block(block: pd.DataFrame, counts: np.ndarray, primary: np.ndarray,
                      weights: dict[str, dict[str, float]]) -> np.ndarray:
-    """``protect`` for the rows of one KPI and reporting date, remembered by their content."""
-    keys = block[["geography_level", "geography_code", "breakdown", "breakdown_value", "method"]].to_numpy().tolist()
-    digest = hashlib.blake2b(pickle.dumps((keys, counts, primary, weights))).digest()
-    if digest not in _PROTECTED:
+    """``protect`` for the rows of one KPI and reporting date, remembered by exactly what it is
+    given (the function, the counts, the primary suppression and the relations)."""
+    relations = _kpi_relations(block, weights)
+    key = (protect, hashlib.blake2b(pickle.dumps((counts, primary, relations))).digest())
+    if key not in _PROTECTED:
         if len(_PROTECTED) >= _PROTECTED_LIMIT:
             _PROTECTED.clear()
-        _PROTECTED[digest] = protect(counts, primary, _kpi_relations(block, weights))
-    return _PROTECTED[digest]
+        _PROTECTED[key] = protect(counts, primary, relations)
+    return _PROTECTED[key]
 
 
 def _kpi_relations(block: pd.DataFrame, weights: dict[str, dict[str, float]]) -> list[Relation]:
