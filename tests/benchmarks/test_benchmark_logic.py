@@ -13,12 +13,12 @@ from benchmarks.sampler import Samples, tree_usage
 from benchmarks.stages import EXPECTATIONS, LANDING, MARTS, PUBLICATION, STAGING, Interval, run_intervals, stage_of
 
 
-@dg.op(name="clean__council__ehcp_caseload")
+@dg.op(name="clean__council__school_census")
 def landing_step():
     time.sleep(0.02)
 
 
-@dg.op(name="clean__council__ehcp_caseload_quality_suite", ins={"after": dg.In(dg.Nothing)})
+@dg.op(name="clean__council__school_census_quality_suite", ins={"after": dg.In(dg.Nothing)})
 def check_step():
     time.sleep(0.02)
 
@@ -26,7 +26,7 @@ def check_step():
 @dg.op(name="warehouse_dbt_models", ins={"after": dg.In(dg.Nothing)})
 def dbt_step():
     time.sleep(0.05)
-    yield dg.AssetMaterialization(asset_key="stg_council__ehcp_caseload")
+    yield dg.AssetMaterialization(asset_key="stg_council__school_census")
     time.sleep(0.1)
     yield dg.AssetMaterialization(asset_key="kpi_values")
     yield dg.Output(None)
@@ -47,8 +47,8 @@ def test_stages_come_from_the_step_events_and_the_dbt_step_splits_after_the_last
         run = refresh_like.execute_in_process(instance=instance)
         intervals = run_intervals(instance, run.run_id)
     assert [(i.stage, i.step_key) for i in intervals] == [
-        (LANDING, "clean__council__ehcp_caseload"),
-        (EXPECTATIONS, "clean__council__ehcp_caseload_quality_suite"),
+        (LANDING, "clean__council__school_census"),
+        (EXPECTATIONS, "clean__council__school_census_quality_suite"),
         (STAGING, "warehouse_dbt_models"),
         (MARTS, "warehouse_dbt_models"),
         (PUBLICATION, "publication"),

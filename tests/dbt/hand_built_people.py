@@ -17,7 +17,7 @@ registration by (dob, sex, postcode) and live where the census or the GP registr
                                        residence unknown -> county only
   Pat  C14          M 1999-01-01 (26)  active EHCP (OLA: OTHER) aged 26: a plan the council maintains
                                        (ehcp_count), but outside every 0-25 figure; residence unknown
-  Sam  C16          M 2010-01-01 (15)  EHCP ceased 2023-06-30 (moved LA)
+  Sam  C16          M 2010-01-01 (15)  EHCP ceased 2024-01-18 (moved LA), the January 2024 census day
   Hana C08/K08      F 2022-12-10 (2)   funded THINK2, no marker, L1; an EHCNA request
   C13 (U13)         F 2009-03-01 (16)  post-16 SEN_SUPPORT EET; U13 also on an EAPDR of C14 -> ambiguous UPN
   Eve  U05          F 2016-01-20 (9)   census K (MLD), lives in Stoke-on-Trent (L4), no possible sessions
@@ -153,7 +153,7 @@ PLANS = [
     _plan("04", "C04", "2019-01-01", "SPLD", "100001", end="2024-12-31", cease_reason="2"),
     _plan("15", "C15", "2021-05-01", "ASD", "UKPRN:10000004"),
     _plan("14", "C14", "2015-01-01", "MLD", "OLA"),
-    _plan("16", "C16", "2018-01-01", "SEMH", "100001", end="2023-06-30", cease_reason="5"),
+    _plan("16", "C16", "2018-01-01", "SEMH", "100001", end="2024-01-18", cease_reason="5"),
 ]
 
 

@@ -107,14 +107,15 @@ def test_kpis_the_dfe_does_not_publish_have_no_benchmark(benchmarks):
 
 
 def test_january_reconciliation(warehouse):
-    """Census 2025-01-16: Amy, Ben, Cara, Ola (Dan's plan ended 2024-12-31, Pat is 26) = 4 vs 5.
-    Census 2024-01-18: Amy, Ben, Dan, Ola and Pat (25 then); Cara's plan started 2024-02-01 = 5 vs 5.
-    January 2022 is before the caseload's three years."""
+    """The SEN2 plans maintained on each census day (every plan, whatever the holder's age or home).
+    Census 2025-01-16: Amy, Ben, Cara, Ola, Pat (Dan's plan ceased 2024-12-31) = 5 vs 5.
+    Census 2024-01-18: Amy, Ben, Dan, Ola, Pat and Sam (his plan ceases that day: maintained through
+    it); Cara's plan started 2024-02-01 = 6 vs 5. January 2022 is more than three years back."""
     with duckdb.connect(str(warehouse)) as con:
         rows = con.execute(
-            "select census_date, warehouse_ehcp_count, warehouse_plans_maintained, dfe_ehcp_count, difference,"
+            "select census_date, warehouse_ehcp_count, dfe_ehcp_count, difference,"
             " difference_percent from marts.ehcp_reconciliation order by census_date").fetchall()
-    assert rows == [(date(2024, 1, 18), 5, 5, 5, 0, 0), (date(2025, 1, 16), 4, 4, 5, -1, -20)]
+    assert rows == [(date(2024, 1, 18), 6, 5, 1, 20), (date(2025, 1, 16), 5, 5, 0, 0)]
     with duckdb.connect(str(warehouse)) as con:
         statuses = con.execute("select distinct status, dfe_status from marts.ehcp_reconciliation").fetchall()
     assert statuses == [("available", "available")]

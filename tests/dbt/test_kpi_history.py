@@ -2,8 +2,10 @@
 figures come from the files current on its month end, a corrected file for an earlier month re-runs
 that month alone and sets its revised_at, and a re-run that changes nothing is not a revision.
 
-Caseload files: 1 (2025-06-30, C99), 3 (2025-07-31, the hand-built people), 4 (2025-08-31, C98);
-every other extract's files are dated on or before 2025-07-31, so none is current in June.
+SEN2 named-plan files: 1 (2025-06-30, N91), 3 (2025-07-31, the hand-built people's plans), 4
+(2025-08-31, N94); here the person, request and assessment modules also have a June delivery (a
+copy of July's), so June's N91 (Amy's assessment) counts. Every other extract's files are dated on
+or before 2025-07-31, so none is current in June.
 """
 from __future__ import annotations
 
@@ -16,12 +18,17 @@ from dbt.cli.main import dbtRunner
 
 from tests.dbt import hand_built_dfe
 from tests.dbt.clean_tables import build_warehouse
-from tests.dbt.hand_built_people import FILES, L1, ROWS, _plan
+from tests.dbt.hand_built_people import FILES, ROWS, _file
 from tests.dbt.conftest import DBT_PROJECT
 
 MONTHS = ("2025-06-30", "2025-07-31", "2025-08-31")
 COUNTY = "E10000028"
-CORRECTION_FILE = 6
+CORRECTION_FILE = 60
+# The June delivery of the modules above the named plans: (file id, module, July's file id).
+JUNE_MODULES = ((61, "person", 7), (62, "requests", 8), (63, "assessment", 9))
+JUNE_FILES = [_file(file_id, f"council__sen2_{module}", "2025-06-30") for file_id, module, _ in JUNE_MODULES]
+JUNE_ROWS = {(f"council__sen2_{module}", file_id): ROWS[(f"council__sen2_{module}", july)]
+             for file_id, module, july in JUNE_MODULES}
 
 
 def build_month(home: Path, reporting_date: str, refreshed_at: str, *, history_only: bool = False) -> None:
@@ -56,10 +63,10 @@ def ehcp_count(path: Path, month: str) -> tuple:
             "and geography_code = ? and breakdown = 'TOTAL' and reporting_date = ?", [COUNTY, month]).fetchone()
 
 
-def caseload_file(source_extracts: str) -> str:
-    """The caseload file among a row's source extracts."""
-    (caseload,) = [name for name in source_extracts.split("; ") if name.startswith("council/ehcp_caseload/")]
-    return caseload
+def plan_file(source_extracts: str) -> str:
+    """The SEN2 named-plan file among a row's source extracts."""
+    (plans,) = [name for name in source_extracts.split("; ") if name.startswith("council/sen2_namedplan/")]
+    return plans
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +75,7 @@ def built(tmp_path_factory):
     kpi_values as its build left it."""
     home = tmp_path_factory.mktemp("history")
     path = home / "warehouse.duckdb"
-    build_warehouse(path, FILES + hand_built_dfe.FILES, ROWS | hand_built_dfe.ROWS)
+    build_warehouse(path, FILES + JUNE_FILES + hand_built_dfe.FILES, ROWS | JUNE_ROWS | hand_built_dfe.ROWS)
     previous = os.environ.get("SEND_WAREHOUSE_DUCKDB")
     os.environ["SEND_WAREHOUSE_DUCKDB"] = str(path)
     snapshots = {}
@@ -92,10 +99,10 @@ def test_every_month_is_kept_with_the_figures_of_its_current_files(built):
     for month in MONTHS:  # a month's block is kpi_values as that month's build made it, never revised
         assert [row[:-1] for row in months[month]] == snapshots[month]
         assert {row[-1] for row in months[month]} == {None}
-    # the newest accepted caseload file dated on or before each month end: C99, the four plans, C98
-    for month, plans in zip(MONTHS, (1, 4, 1)):
+    # the newest accepted named-plan file dated on or before each month end: N91, the five plans, N94
+    for month, plans in zip(MONTHS, (1, 5, 1)):
         value, source, _ = ehcp_count(path, month)
-        assert (value, caseload_file(source)) == (plans, f"council/ehcp_caseload/{month}")
+        assert (value, plan_file(source)) == (plans, f"council/sen2_namedplan/{month}")
     # no file of the school census is dated after 2025-05-15: every month counts that one
     assert {"council/school_census/2025-05-15" in ehcp_count(path, month)[1] for month in MONTHS} == {True}
 
@@ -108,21 +115,21 @@ def test_a_correction_re_runs_its_month_alone_and_records_the_revision(built):
     assert [row[:16] + row[17:] for row in unchanged["2025-07-31"]] == [
         row[:16] + row[17:] for row in before["2025-07-31"]]  # refreshed_at (column 16) aside
     assert ehcp_count(path, "2025-07-31")[2] is None
-    # a corrected June caseload: landing supersedes file 1 and accepts the correction, with a second plan
+    # a corrected June named-plan module: landing supersedes file 1 and accepts the correction, with a
+    # second plan (for Ben's assessment)
     with duckdb.connect(str(path)) as con:
         con.execute("update landing.files set status = 'superseded' where file_id = 1")
         con.execute("insert into landing.files (file_id, partner, \"extract\", as_at, file_name, status, received_at) "
-                    "values (?, 'council', 'ehcp_caseload', date '2025-06-30', 'ehcp_caseload_20250630.csv', "
+                    "values (?, 'council', 'sen2_namedplan', date '2025-06-30', 'sen2_namedplan_20250630.csv', "
                     "'accepted', timestamp '2025-07-20 09:00')", [CORRECTION_FILE])
-        for number, label in enumerate(("C99", "C96"), start=2):
-            plan = _plan(label, "2015-01-01", "F", "WBRI", "P" + label, L1, "2020-01-01", "ACTIVE", "ASD", "MAINSTREAM")
-            con.execute(f"insert into clean.council__ehcp_caseload ({', '.join(plan)}, _file_id, _row_number, _as_at) "
-                        f"values ({', '.join('?' * len(plan))}, ?, ?, date '2025-06-30')",
-                        [*plan.values(), CORRECTION_FILE, number])
+        for number, (plan, assessment) in enumerate((("N91", "A01"), ("N96", "A02")), start=2):
+            con.execute("insert into clean.council__sen2_namedplan (namedplantableid, assessmenttableid, startdate,"
+                        " _file_id, _row_number, _as_at) values (?, ?, date '2020-01-01', ?, ?, date '2025-06-30')",
+                        [plan, assessment, CORRECTION_FILE, number])
     build_month(home, "2025-06-30", "2025-09-11 06:00:00", history_only=True)
     after = history(path)
     value, source, revised_at = ehcp_count(path, "2025-06-30")
-    assert (value, caseload_file(source)) == (2, "council/ehcp_caseload/2025-06-30")
+    assert (value, plan_file(source)) == (2, "council/sen2_namedplan/2025-06-30")
     assert str(revised_at) == "2025-09-11 06:00:00"
     assert {row[-1] for row in after["2025-06-30"]} == {revised_at}  # the whole month is marked
     assert after["2025-07-31"] == unchanged["2025-07-31"]  # later months: byte for byte what they were

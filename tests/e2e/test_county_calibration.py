@@ -104,8 +104,10 @@ def test_eapdr_requests_are_highest_in_newcastle(kpis):
     assert newcastle / county > 0.20
 
 
-# School-census KPIs count every pupil at COUNTY but only county residents in the districts.
-CENSUS_COUNTS = {"sen_support_count"}
+# Counts whose people may have no district: the school census counts every pupil at COUNTY but only
+# county residents in the districts; ehcp_count counts every plan the council maintains, and the
+# cohort every county resident, at COUNTY, but a district only where the linkage places the person.
+PARTLY_PLACED = {"sen_support_count", "ehcp_count", "cohort_size"}
 
 
 def test_direct_district_counts_add_up_to_the_county(kpis):
@@ -115,10 +117,10 @@ def test_direct_district_counts_add_up_to_the_county(kpis):
     levels = sums.unstack("geography_level").dropna(subset=["DISTRICT"])  # county-only KPIs have none
     assert {"ehcp_count", "cohort_size", "eapdr_requests", "sen_support_count"} <= set(levels.index.get_level_values(0))
     for (kpi_id, breakdown, value), row in levels.iterrows():
-        if kpi_id in CENSUS_COUNTS:
+        if kpi_id in PARTLY_PLACED:
             assert row.DISTRICT <= row.COUNTY, (kpi_id, breakdown, value)
-            if breakdown == "TOTAL":  # a few pupils live outside the county
-                assert row.DISTRICT >= 0.95 * row.COUNTY, (kpi_id, row.DISTRICT, row.COUNTY)
+            if breakdown == "TOTAL":  # a few people live outside the county or cannot be placed
+                assert row.DISTRICT >= 0.9 * row.COUNTY, (kpi_id, row.DISTRICT, row.COUNTY)
         else:
             assert row.DISTRICT == row.COUNTY, (kpi_id, breakdown, value)
 

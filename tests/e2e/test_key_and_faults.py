@@ -86,8 +86,8 @@ def landed_counts(home) -> int:
 def test_a_refresh_under_another_key_is_refused_and_lands_nothing(polled):
     drop, home, *_ = polled
     before, files = manifest(home), landed_counts(home)
-    extra = drop / "council" / "ehcp_caseload_20250801.csv"
-    shutil.copy(drop / "council" / f"ehcp_caseload_{AS_AT:%Y%m%d}.csv", extra)
+    extra = drop / "council" / "school_census_20250801.csv"
+    shutil.copy(drop / "council" / f"school_census_{AS_AT:%Y%m%d}.csv", extra)
     try:
         code, out, err = run("refresh", "--drop", str(drop), "--home", str(home), SEND_WAREHOUSE_PSEUDO_KEY=KEY_B)
     finally:

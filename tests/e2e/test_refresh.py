@@ -47,18 +47,18 @@ def kpi(path: Path, kpi_id: str, breakdown: str = "TOTAL", value: str = "TOTAL",
     return rows[0]
 
 
+def sen2_dates(values: pd.Series) -> pd.Series:
+    """SEN2 dates in either of the export's forms: 2025-01-16 or 2025-Jan-16 00:00:00."""
+    iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    return iso.fillna(pd.to_datetime(values, format="%Y-%b-%d %H:%M:%S", errors="coerce"))
+
+
 def expected_ehcp_count(drop: Path) -> int:
-    """Active plans at the as-at date of county residents aged 0-25, straight from the files."""
-    plans = pd.read_csv(drop / "council" / f"ehcp_caseload_{AS_AT:%Y%m%d}.csv", dtype=str)
-    lookup = pd.read_csv(drop / "icb" / f"lsoa_lookup_{AS_AT:%Y%m%d}.csv", dtype=str)
-    county = set(lookup.loc[lookup.lad_code.str.startswith("E07"), "lsoa_code"])
-    dob = pd.to_datetime(plans.date_of_birth)
-    age = AS_AT.year - dob.dt.year - ((dob.dt.month * 100 + dob.dt.day) > AS_AT.month * 100 + AS_AT.day)
-    start = pd.to_datetime(plans.ehcp_start_date)
-    end = pd.to_datetime(plans.ehcp_end_date)
-    active = (plans.ehcp_status == "ACTIVE") & (start <= pd.Timestamp(AS_AT)) & (
-        end.isna() | (end > pd.Timestamp(AS_AT)))
-    return int((active & plans.lsoa_code.isin(county) & age.between(0, 25)).sum())
+    """The SEN2 named plans active at the as-at date (maintained through their cease date),
+    straight from the file: every plan the council maintains, as the DfE counts them."""
+    plans = pd.read_csv(drop / "council" / f"sen2_namedplan_{AS_AT:%Y%m%d}.csv", dtype=str)
+    start, cease = sen2_dates(plans.startdate), sen2_dates(plans.ceasedate)
+    return int(((start <= pd.Timestamp(AS_AT)) & (cease.isna() | (cease >= pd.Timestamp(AS_AT)))).sum())
 
 
 @pytest.fixture(scope="module")
@@ -91,9 +91,9 @@ def extract_path(drop: Path, partner: str, extract: str) -> Path:
 
 
 def drop_required_column(drop: Path) -> None:
-    """A correction of the EHC caseload that has lost a required column: rejected at landing."""
-    path = extract_path(drop, "council", "ehcp_caseload")
-    pd.read_csv(path, dtype=str).drop(columns=["primary_need"]).to_csv(path, index=False)
+    """A correction of the school census that has lost a required column: rejected at landing."""
+    path = extract_path(drop, "council", "school_census")
+    pd.read_csv(path, dtype=str).drop(columns=["sen_provision"]).to_csv(path, index=False)
 
 
 def first_contacts_before_referrals(drop: Path) -> None:
@@ -179,10 +179,10 @@ def assert_held_back_with_the_previous_publication(held: HeldBack) -> None:
 def test_a_missing_column_and_a_kpi_out_of_range_hold_publication_back(missing_column_and_kpi_out_of_range):
     held = missing_column_and_kpi_out_of_range
     assert_held_back_with_the_previous_publication(held)
-    assert "primary_need" in held.result.stderr
+    assert "sen_provision" in held.result.stderr
     text = held.report_text()
     # The rejected file and why, and the failed check on the published KPI table, in plain words.
-    assert f"ehcp_caseload_{AS_AT:%Y%m%d}.csv" in text and "primary_need" in text
+    assert f"school_census_{AS_AT:%Y%m%d}.csv" in text and "sen_provision" in text
     assert "Critical (blocks publication) Published KPI table No KPI value is negative." in text
     assert "The first contact date is never before the referral date." in text  # the extract's warning
     # The headline says why in the board's words: no asset keys or check names.
@@ -230,7 +230,7 @@ def test_a_held_back_refresh_keeps_the_months_published_report_and_the_index_nam
     text = held.report_text()
     assert f"Current publication: {current} , reporting date {AS_AT:%d %B %Y}" in text
     assert "Its figures for this month still stand." in text and "has not been published" not in text
-    # The rejected EHC caseload fails its delivery check and the landing gate: both critical, both new.
+    # The rejected school census fails its delivery check and the landing gate: both critical, both new.
     critical = int(re.search(r"<dt>Critical checks failed</dt><dd>(\d+)</dd>", held.report).group(1))
     assert critical >= 2 and critical == second.failed_critical and first.failed_critical == 0
     changed = re.search(r'<h2 id="changes">.*?</section>', held.report, re.S).group()

@@ -60,7 +60,8 @@ def test_reduced_results_keep_counts_and_numbers_only():
     assert full.results[0].result["partial_unexpected_list"] == [NHS_LIKE]  # the original is untouched
 
 
-def test_an_expectation_gx_could_not_evaluate_still_gets_its_page(tmp_path, con, as_at, registrations_warehouse, caplog):
+def test_an_expectation_gx_could_not_evaluate_still_gets_its_page(tmp_path, con, as_at, registrations_warehouse,
+                                                                  caplog):
     docs = DataDocs(store_dir=tmp_path / "gx", site_dir=tmp_path / "data-docs")
     registrations_warehouse()
     con.execute("alter table clean.icb__gp_registered_population drop column sex")  # read by three expectations

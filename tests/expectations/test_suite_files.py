@@ -90,7 +90,8 @@ def test_a_code_added_to_a_contract_flows_to_its_suite_and_to_landing(tmp_path):
 
     (codes,) = [e for e in structural_expectations(contract)
                 if e["type"] == "expect_column_values_to_be_in_set" and e["kwargs"]["column"] == "requestoutcome"]
-    (check,) = [c for c in row_checks(contract.column("requestoutcome"), contract, None) if c.reason == "CODE_NOT_IN_LIST"]
+    (check,) = [c for c in row_checks(contract.column("requestoutcome"), contract, None)
+                if c.reason == "CODE_NOT_IN_LIST"]
     assert "TRANSFERRED_IN" in codes["kwargs"]["value_set"]
     assert "'TRANSFERRED_IN'" in check.condition
 

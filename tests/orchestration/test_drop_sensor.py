@@ -46,7 +46,7 @@ def assert_runnable(request: dg.RunRequest):
 @pytest.fixture
 def drop(tmp_path):
     folder = tmp_path / "drop"
-    drop_file(folder, "council/ehcp_caseload_20250630.csv")
+    drop_file(folder, "council/school_census_20250630.csv")
     drop_file(folder, "mpft/camhs_referrals_20250630.csv")
     return folder
 
@@ -64,11 +64,11 @@ def test_the_first_look_records_the_drop_without_starting_runs(drop):
 
 def test_new_files_of_two_partners_request_one_run_each(drop):
     _, cursor = evaluate(drop)
-    drop_file(drop, "council/ehcp_caseload_20250731.csv")
+    drop_file(drop, "council/school_census_20250731.csv")
     drop_file(drop, "mpft/camhs_referrals_20250731.csv")
     requests, _ = evaluate(drop, cursor)
     assert [r.tags["send_warehouse/partner"] for r in requests] == ["council", "mpft"]
-    assert [landing_keys(r) for r in requests] == [{"clean/council__ehcp_caseload"}, {"clean/mpft__camhs_referrals"}]
+    assert [landing_keys(r) for r in requests] == [{"clean/council__school_census"}, {"clean/mpft__camhs_referrals"}]
 
 
 def test_the_first_file_in_an_empty_drop_starts_a_run(tmp_path):
@@ -82,15 +82,15 @@ def test_the_first_file_in_an_empty_drop_starts_a_run(tmp_path):
 
 def test_a_new_file_requests_a_run_for_that_partners_assets_only(drop):
     _, cursor = evaluate(drop)
-    drop_file(drop, "council/ehcp_caseload_20250731.csv")
+    drop_file(drop, "council/school_census_20250731.csv")
     (request,), cursor = evaluate(drop, cursor)
     assert request.tags["send_warehouse/partner"] == "council"
-    assert landing_keys(request) == {"clean/council__ehcp_caseload"}
+    assert landing_keys(request) == {"clean/council__school_census"}
     assert_runnable(request)
     selected = {k.to_user_string() for k in request.asset_selection}
-    assert {"stg_council__ehcp_caseload", "kpi_ehcp", "kpi_values"} <= selected
+    assert {"stg_council__school_census", "kpi_census", "kpi_values"} <= selected
     checks = {(k.asset_key.to_user_string(), k.name) for k in request.asset_check_keys}
-    assert ("clean/council__ehcp_caseload", "delivery_accepted") in checks
+    assert ("clean/council__school_census", "delivery_accepted") in checks
     assert ("landing_gate", "every_extract_accepted") in checks
     assert not any(asset.startswith("clean/mpft") for asset, _ in checks)
     skipped, _ = evaluate(drop, cursor)
@@ -99,11 +99,11 @@ def test_a_new_file_requests_a_run_for_that_partners_assets_only(drop):
 
 def test_a_corrected_file_requests_a_new_run(drop):
     _, cursor = evaluate(drop)
-    drop_file(drop, "council/ehcp_caseload_20250731.csv")
+    drop_file(drop, "council/school_census_20250731.csv")
     (first,), cursor = evaluate(drop, cursor)
-    drop_file(drop, "council/ehcp_caseload_20250731.csv", "a,b\n1,2\n3,4\n")
+    drop_file(drop, "council/school_census_20250731.csv", "a,b\n1,2\n3,4\n")
     (request,), _ = evaluate(drop, cursor)
-    assert landing_keys(request) == {"clean/council__ehcp_caseload"}
+    assert landing_keys(request) == {"clean/council__school_census"}
     assert request.run_key != first.run_key
 
 
@@ -127,7 +127,7 @@ def test_an_unrecognised_file_runs_the_landing_gate_without_landing_anything(dro
 
 def test_a_broken_link_in_the_drop_runs_the_landing_gate_instead_of_crashing_the_sensor(drop):
     _, cursor = evaluate(drop)
-    link = drop / "council" / "ehcp_caseload_20250831.csv"
+    link = drop / "council" / "school_census_20250831.csv"
     link.parent.mkdir(exist_ok=True)
     os.symlink(drop / "council" / "gone.csv", link)
     os.utime(link, (SETTLED, SETTLED), follow_symlinks=False)

@@ -36,17 +36,17 @@ def failed_checks(result) -> set[str]:
 def test_a_broken_extract_leaves_every_other_extract_landed(tmp_path):
     drop, home = tmp_path / "drop", tmp_path / "home"
     generate_drop(drop, as_at=AS_AT, scale=0.01, seed=3)
-    caseload = drop / "council" / f"ehcp_caseload_{AS_AT:%Y%m%d}.csv"
-    pd.read_csv(caseload, dtype=str).drop(columns=["primary_need"]).to_csv(caseload, index=False)
+    census = drop / "council" / f"school_census_{AS_AT:%Y%m%d}.csv"
+    pd.read_csv(census, dtype=str).drop(columns=["sen_provision"]).to_csv(census, index=False)
 
     result = land_all(drop, home)
     # landing recorded the rejection instead of raising; only the gate's blocking check stops the run
     assert {e.step_key for e in result.get_step_failure_events()} == {"landing_gate"}
     statuses = {(partner, extract): status for partner, extract, _, status, _ in files(home)}
-    assert statuses.pop(("council", "ehcp_caseload")) == "rejected"
+    assert statuses.pop(("council", "school_census")) == "rejected"
     assert statuses and set(statuses.values()) == {"accepted"}
     assert {partner for partner, _ in statuses} >= {"council", "icb", "mpft", "nscht"}
-    assert failed_checks(result) == {"clean/council__ehcp_caseload:delivery_accepted",
+    assert failed_checks(result) == {"clean/council__school_census:delivery_accepted",
                                      "landing_gate:every_extract_accepted"}
 
     again = land_all(drop, home)  # idempotent: the same drop lands nothing twice

@@ -61,7 +61,7 @@ def test_graphql_lists_the_asset_checks(webserver):
               for check in node["assetChecksOrError"].get("checks", [])}
     assert checks[("landing_gate", "every_extract_accepted")] is True
     assert checks[("kpi_values", "quality_suite")] is True
-    assert checks[("clean/council__ehcp_caseload", "quality_suite")] is True
+    assert checks[("clean/council__school_census", "quality_suite")] is True
     assert ("clean/mpft__camhs_referrals", "delivery_accepted") in checks
     assert any(name.startswith("unique_combination_kpi_values") for asset, name in checks if asset == "kpi_values")
 

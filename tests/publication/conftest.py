@@ -22,7 +22,7 @@ def _kpi_table(rows: list[tuple], kpi_id: str = "k", unit: str = "count", method
             "numerator": numerator, "denominator": denominator, "value": value, "unit": unit,
             "method": method if level == "DISTRICT" else "DIRECT", "suppressed": False,
             "status": ("not_applicable" if denominator == 0 else "not_available" if value is None else "available"),
-            "refreshed_at": datetime(2025, 8, 2, 10), "source_extracts": "council/ehcp_caseload/2025-07-31",
+            "refreshed_at": datetime(2025, 8, 2, 10), "source_extracts": "council/school_census/2025-07-31",
         })
     return pd.DataFrame.from_records(records, columns=list(KPI_COLUMNS))
 

@@ -24,8 +24,8 @@ def con(tmp_path):
         create schema landing; create schema clean;
         create table landing.files as select 1 as file_id, 'council' as partner, 'accepted' as status,
             date '2025-07-31' as as_at, timestamp '2025-08-01 09:30:00' as received_at, 3::bigint as rows_received;
-        create table landing.council__ehcp_caseload as select '9434765919' as nhs_number;
-        create table clean.council__ehcp_caseload as select * from (values
+        create table landing.council__school_census as select '9434765919' as nhs_number;
+        create table clean.council__school_census as select * from (values
             (1, 'a, "quoted"' || chr(10) || 'line', date '2012-03-04', 2.5::double, true, 7),
             (2, '', null, null, false, null),
             (3, null, date '2025-07-31', 1e-17::double, null, -1)
@@ -42,8 +42,8 @@ def rows(url, sql):
 
 
 def test_sources_are_copied_with_their_types_and_values(con, url):
-    assert postgres.copy_sources(con, url) == {"clean.council__ehcp_caseload": 3, "landing.files": 1}
-    assert rows(url, "select * from clean.council__ehcp_caseload order by _row_number") == [
+    assert postgres.copy_sources(con, url) == {"clean.council__school_census": 3, "landing.files": 1}
+    assert rows(url, "select * from clean.council__school_census order by _row_number") == [
         (1, 'a, "quoted"\nline', dt.date(2012, 3, 4), 2.5, True, 7),
         (2, "", None, None, False, None),
         (3, None, dt.date(2025, 7, 31), 1e-17, None, -1),
@@ -56,14 +56,14 @@ def test_clear_identifiers_never_leave_duckdb(con, url):
     postgres.copy_sources(con, url)
     assert rows(url, "select table_schema, table_name from information_schema.tables "
                      "where table_schema in ('landing', 'clean') order by 1, 2") == [
-        ("clean", "council__ehcp_caseload"), ("landing", "files")]
+        ("clean", "council__school_census"), ("landing", "files")]
 
 
 def test_a_second_copy_replaces_the_first(con, url):
     postgres.copy_sources(con, url)
-    con.execute("delete from clean.council__ehcp_caseload where _row_number > 1")
+    con.execute("delete from clean.council__school_census where _row_number > 1")
     postgres.copy_sources(con, url)
-    assert rows(url, "select count(*) from clean.council__ehcp_caseload") == [(1,)]
+    assert rows(url, "select count(*) from clean.council__school_census") == [(1,)]
 
 
 def test_the_sources_go_to_the_build_database_not_the_bi_database(con, url):

@@ -47,14 +47,14 @@ def build(url, tmp_path):
     with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
         con.execute("""create schema landing; create schema clean;
             create table landing.files as select 1 as file_id, 'council' as partner;
-            create table clean.council__ehcp_caseload as
+            create table clean.council__school_census as
                 select 1 as _row_number, 'abc' as la_child_id_pseudo, date '2012-03-04' as date_of_birth""")
         postgres.copy_sources(con, url)
     with postgres.connect(postgres.build_url(url)) as pg, pg.cursor() as cursor:
-        cursor.execute("create schema staging; create view staging.stg_caseload as "
-                       "select * from clean.council__ehcp_caseload;"
+        cursor.execute("create schema staging; create view staging.stg_census as "
+                       "select * from clean.council__school_census;"
                        "create schema intermediate; create table intermediate.int_people as select * from "
-                       "clean.council__ehcp_caseload;"
+                       "clean.council__school_census;"
                        "create schema marts_build; create table marts_build.kpi_values as "
                        "select 'ehcp_count'::text as kpi_id, 152::bigint as numerator, 0.25::double precision as value")
     postgres.publish_build(url)
@@ -144,7 +144,7 @@ def test_the_build_inputs_and_birth_dates_are_there_to_be_protected(url, roles, 
     build(url, tmp_path)
     publish_tiers(url, public_folder, roles)
     build_database = make_url(postgres.build_url(url)).database
-    assert {(build_database, "clean", "council__ehcp_caseload"), (build_database, "staging", "stg_caseload"),
+    assert {(build_database, "clean", "council__school_census"), (build_database, "staging", "stg_census"),
             (build_database, "intermediate", "int_people"), (build_database, "landing", "files"),
             (build_database, "marts", "kpi_values")} <= set(tables_of(url))
 
@@ -173,14 +173,14 @@ def test_without_the_protection_the_check_finds_the_leak(url, roles, public_fold
     if leak == "birth_dates":
         build_database = make_url(postgres.build_url(url)).database
         assert build_database in databases
-        assert (build_database, "clean", "council__ehcp_caseload") in birth_dates
+        assert (build_database, "clean", "council__school_census") in birth_dates
     else:
         assert (RESTRICTED_TIER, "kpi_values") in readable
 
 
 def test_what_earlier_versions_built_in_the_bi_database_is_removed(url, roles, public_folder, tmp_path):
     with postgres.connect(url) as pg, pg.cursor() as cursor:
-        cursor.execute("create schema clean; create table clean.council__ehcp_caseload as "
+        cursor.execute("create schema clean; create table clean.council__school_census as "
                        "select date '2012-03-04' as date_of_birth; create schema staging; create schema marts")
     build(url, tmp_path)
     publish_tiers(url, public_folder, roles)

@@ -38,7 +38,7 @@ def con(tmp_path):
                'council|icb' as contributing_partners from range(10) t(i);
         create table marts.kpi_catalogue as select * from (values
           ('ehcp_count', 'Active EHC plans', 'Active EHC plans at the reporting date', 'Active EHC plans', null,
-           'count', 'TOTAL; SEX', 'COUNTY; DISTRICT', 'council/ehcp_caseload', 'monthly'),
+           'count', 'TOTAL; SEX', 'COUNTY; DISTRICT', 'council/school_census', 'monthly'),
           ('sen_support_pct', 'SEN support', 'Pupils on SEN support', 'Pupils on SEN support', 'Pupils',
            'percent', 'TOTAL', 'COUNTY; DISTRICT', 'council/school_census', 'termly')
         ) v(kpi_id, name, definition, numerator, denominator, unit, breakdowns, geography_levels, source,
@@ -49,7 +49,7 @@ def con(tmp_path):
                breakdown, breakdown_value, numerator, denominator, value, unit,
                'DIRECT' as method, false as suppressed, 'available' as status,
                timestamp '2025-08-02 10:00' as refreshed_at,
-               'council/ehcp_caseload/2025-07-31' as source_extracts
+               'council/school_census/2025-07-31' as source_extracts
         from (values
           ('ehcp_count', 'COUNTY', 'E10000028', 'Staffordshire', 'TOTAL', 'TOTAL', 123, null, 123.0, 'count'),
           ('ehcp_count', 'DISTRICT', 'E07000192', 'Cannock Chase', 'TOTAL', 'TOTAL', 5, null, 5.0, 'count'),
@@ -81,7 +81,7 @@ def con(tmp_path):
                false as suppressed, 'available' as status, source_files
         from (values
           ('WAREHOUSE', 'warehouse', 'COUNTY', 'E10000028', 'Staffordshire', date '2025-07-31', date '2025-07-31',
-           'As at 2025-07-31', 123.0, 'council/ehcp_caseload/2025-07-31'),
+           'As at 2025-07-31', 123.0, 'council/school_census/2025-07-31'),
           ('ENGLAND', 'dfe', 'ENGLAND', 'E92000001', 'England', date '2025-01-16', date '2025-01-16',
            'January 2025', 638745.0, 'dfe/caseload/2025-06-26')
         ) v(comparator, source, geography_level, geography_code, geography_name, period_start, period_end,
@@ -99,7 +99,7 @@ def con(tmp_path):
 
 def run(con, home, run_id="0123456789abcdef"):
     return publish(con, home, reporting_date=REPORTING_DATE, run_id=run_id,
-                   source_extracts=["council/ehcp_caseload/2025-07-31"], settings=DisclosureSettings())
+                   source_extracts=["council/school_census/2025-07-31"], settings=DisclosureSettings())
 
 
 def read(path):
@@ -120,7 +120,7 @@ def test_publish_writes_both_tiers_and_points_publish_at_them(con, tmp_path):
     assert manifest == json.loads((folder / "publication.json").read_text())
     assert manifest["publication_id"] == folder.name and manifest["run_id"] == "0123456789abcdef"
     assert manifest["reporting_date"] == "2025-07-31"
-    assert manifest["source_extracts"] == ["council/ehcp_caseload/2025-07-31"]
+    assert manifest["source_extracts"] == ["council/school_census/2025-07-31"]
     assert manifest["settings"] == {"threshold": 7, "rounding_base": 5}
     counts = manifest["row_counts"]
     for tier, tables in TABLES.items():

@@ -19,9 +19,9 @@ def con(tmp_path):
     connection.execute("""
         create schema landing;
         create table landing.files as select * from (values
-          ('f1', 'council', 'ehcp_caseload', date '2025-06-30', 'ehcp_caseload_20250630.csv', 200, 196, 4,
+          ('f1', 'council', 'school_census', date '2025-06-30', 'school_census_20250630.csv', 200, 196, 4,
            timestamp '2025-07-01 09:00', 'accepted', null),
-          ('f2', 'council', 'ehcp_caseload', date '2025-07-31', 'ehcp_caseload_20250731.csv', 210, 200, 10,
+          ('f2', 'council', 'school_census', date '2025-07-31', 'school_census_20250731.csv', 210, 200, 10,
            timestamp '2025-08-01 09:00', 'accepted', null),
           ('f3', 'mpft', 'slt_referrals', date '2025-03-31', 'slt_referrals_20250331.csv', 50, 50, 0,
            timestamp '2025-04-01 09:00', 'accepted', null),
@@ -32,7 +32,7 @@ def con(tmp_path):
         create table landing.row_issues as
         select 'f2' as file_id, i + 2 as row_number, 'ehcp_start_date' as field,
                'MISSING_VALUE' as reason_code, 'quarantined' as action,
-               'ehcp_caseload_20250731.csv: row ' || (i + 2)
+               'school_census_20250731.csv: row ' || (i + 2)
                    || ', field ehcp_start_date: a required value is empty' as message
         from range(10) t(i);
     """)
@@ -52,7 +52,7 @@ def kpi_mart(con):
                    'TOTAL' as breakdown, breakdown_value, numerator, denominator, value, unit,
                    'DIRECT' as method, false as suppressed, 'available' as status,
                timestamp '2025-08-02 10:00' as refreshed_at,
-                   'council/ehcp_caseload/2025-07-31' as source_extracts
+                   'council/school_census/2025-07-31' as source_extracts
             from (values
               ('ehcp_count', 'COUNTY', 'E10000028', 'Staffordshire', 'TOTAL', 120, null, 120.0, 'count'),
               ('ehcp_count', 'DISTRICT', 'E07000192', 'Cannock Chase', '{breakdown_value}', 20, null, 20.0, 'count'),

@@ -117,7 +117,7 @@ def test_spark_builds_every_model_and_test_on_a_sample_drop(spark_env, tmp_path,
         "pseudonymiser": Pseudonymiser(key="key of the spark tests, thirty-two characters long")})
     assert landed.success
     zone = zone_dir(home)
-    assert {p.name for p in zone.iterdir()} >= {"landing_files", "council__ehcp_caseload", "dfe__caseload"}
+    assert {p.name for p in zone.iterdir()} >= {"landing_files", "council__sen2_namedplan", "dfe__caseload"}
     monkeypatch.setenv("SEND_WAREHOUSE_CLEAN_ZONE", str(zone))
     dbt(["build"], home / "target_spark", as_at.isoformat(), "spark")
     assert len(spark_kpi_values()) > 1000
