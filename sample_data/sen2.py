@@ -129,7 +129,7 @@ def sen2_modules(world: World) -> dict[str, dict[str, list]]:
         if not is_active[i]:
             continue
         apid = f"AP{i + 1:07d}"
-        review = max(start, as_at - int(rng.integers(30, 330)))
+        review = max(start, as_at - int(rng.integers(45, 330)))  # decided 5-40 days later, by the as-at date
         reviewed = review > start
         for k, v in zip(active, (apid, plan_request[aid], None, when(review) if reviewed else None,
                                  "M" if reviewed else None,

@@ -36,7 +36,7 @@ def _values(benchmarks, kpi_id, breakdown_value="TOTAL"):
 
 def test_active_plans_beside_region_england_and_neighbours(benchmarks):
     assert _values(benchmarks, "ehcp_count") == {
-        ("WAREHOUSE", STAFFORDSHIRE): 4,  # kpi_values at the reporting date
+        ("WAREHOUSE", STAFFORDSHIRE): 5,  # kpi_values at the reporting date
         ("STAFFORDSHIRE", STAFFORDSHIRE): 5,  # the current release, not the older (777) nor the later (888)
         ("REGION", WEST_MIDLANDS): 100,
         ("ENGLAND", ENGLAND): 1000,

@@ -23,9 +23,9 @@ from tests.dbt.conftest import DBT_PROJECT
 
 MONTHS = ("2025-06-30", "2025-07-31", "2025-08-31")
 COUNTY = "E10000028"
-CORRECTION_FILE = 60
+CORRECTION_FILE = 90
 # The June delivery of the modules above the named plans: (file id, module, July's file id).
-JUNE_MODULES = ((61, "person", 7), (62, "requests", 8), (63, "assessment", 9))
+JUNE_MODULES = ((91, "person", 7), (92, "requests", 8), (93, "assessment", 9))
 JUNE_FILES = [_file(file_id, f"council__sen2_{module}", "2025-06-30") for file_id, module, _ in JUNE_MODULES]
 JUNE_ROWS = {(f"council__sen2_{module}", file_id): ROWS[(f"council__sen2_{module}", july)]
              for file_id, module, july in JUNE_MODULES}

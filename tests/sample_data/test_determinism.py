@@ -12,8 +12,9 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path):
     for first, second in zip(runs["first"], runs["second"]):
         if first.suffix == ".csv":
             assert first.read_bytes() == second.read_bytes(), first.name
-    caseload = [p for p in runs["first"] + runs["other"] if p.name.startswith("ehcp_caseload")]
-    assert caseload[0].read_bytes() != caseload[1].read_bytes()
+    for module in ("sen2_person", "sen2_namedplan"):
+        files = [p for p in runs["first"] + runs["other"] if p.name.startswith(f"{module}_")]
+        assert len(files) == 2 and files[0].read_bytes() != files[1].read_bytes(), module
 
 
 def test_the_as_at_date_names_and_bounds_the_drop(tmp_path):

@@ -17,7 +17,17 @@ def test_the_lsoa_lookup_extract_is_the_real_lookup(small_drop):
 
 def test_people_live_in_the_real_lsoas(small_drop):
     lookup = set(small_drop.csv("icb", "lsoa_lookup").lsoa_code)
-    for partner, extract in (("icb", "gp_registered_population"), ("council", "ehcp_caseload"),
-                             ("council", "school_census")):
-        lsoas = small_drop.csv(partner, extract).lsoa_code.dropna()
+    located = {}
+    for partner, extract in (("icb", "gp_registered_population"), ("council", "school_census")):
+        frame = small_drop.csv(partner, extract)
+        lsoas = frame.lsoa_code.dropna()
         assert len(lsoas) > 50 and lsoas.isin(lookup).mean() > 0.95, (partner, extract)
+        located |= dict(zip(normal_postcode(frame.postcode), frame.lsoa_code))
+    # The SEN2 person module gives a postcode only: the postcodes of the other extracts place it.
+    postcodes = normal_postcode(small_drop.csv("council", "sen2_person").postcode.dropna())
+    assert len(postcodes) > 50 and postcodes.map(located).isin(lookup).mean() > 0.95
+
+
+def normal_postcode(series: pd.Series) -> pd.Series:
+    compact = series.str.upper().str.replace(" ", "")
+    return compact.str[:-3] + " " + compact.str[-3:]

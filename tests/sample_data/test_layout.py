@@ -7,17 +7,10 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
-from connectors.contracts import all_contracts
+from connectors.contracts import DATE_TYPES, all_contracts
+from tests.sample_data.sen2_files import sen2_date
 
 CSV_HEADERS = {
-    ("council", "ehcp_caseload"): [
-        "la_child_id", "nhs_number", "upn", "date_of_birth", "sex", "ethnicity", "postcode",
-        "lsoa_code", "ehcp_start_date", "ehcp_end_date", "ehcp_status", "cease_reason",
-        "primary_need", "secondary_need", "placement_type", "placement_urn", "social_care_status"],
-    ("council", "ehcna_requests"): [
-        "request_id", "la_child_id", "request_date", "requester", "decision_to_assess",
-        "decision_date", "assessment_outcome", "assessment_outcome_date", "final_plan_issued_date",
-        "exception_applies", "mediation", "tribunal_appeal"],
     ("council", "school_census"): [
         "upn", "la_child_id", "census_date", "school_urn", "school_type", "year_group",
         "date_of_birth", "sex", "ethnicity", "postcode", "lsoa_code", "sen_provision",
@@ -74,7 +67,7 @@ def test_exactly_the_specified_files_are_written_and_returned(small_drop):
     written = {str(p.relative_to(small_drop.root)) for p in small_drop.root.rglob("*") if p.is_file()}
     assert written == expected
     assert {str(p.relative_to(small_drop.root)) for p in small_drop.paths} == expected
-    assert len(small_drop.paths) == 15 + 9 + 1
+    assert len(small_drop.paths) == 13 + 9 + 1
 
 
 def test_csv_headers_are_the_spec_columns_in_order(small_drop):
@@ -108,5 +101,23 @@ def test_xlsx_has_one_sheet_human_headers_and_both_date_forms(small_drop):
 
 
 def test_iso_dates_in_csv(small_drop):
-    frame = small_drop.csv("council", "ehcp_caseload")
-    assert frame["date_of_birth"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    for partner, extract in (("council", "school_census"), ("icb", "gp_registered_population")):
+        frame = small_drop.csv(partner, extract)
+        assert frame["date_of_birth"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all(), extract
+
+
+def test_sen2_dates_are_iso_or_the_export_form(small_drop):
+    """Every SEN2 date item is ISO or ``YYYY-Mon-DD HH:MM:SS`` (both forms in the return)."""
+    forms = {"iso": r"\d{4}-\d{2}-\d{2}", "export": r"\d{4}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2}"}
+    seen = set()
+    for c in all_contracts():
+        if c.group != "sen2":
+            continue
+        frame = small_drop.csv(c.partner, c.extract)
+        for column in (col for col in c.columns if col.type in DATE_TYPES):
+            values = frame[column.source_header].dropna()
+            matches = {form: values.str.fullmatch(pattern) for form, pattern in forms.items()}
+            assert (matches["iso"] | matches["export"]).all(), (c.extract, column.name)
+            sen2_date(values)
+            seen |= {form for form, match in matches.items() if match.any()}
+    assert seen == set(forms)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from connectors.contracts import DATE_TYPES, all_contracts
+from tests.sample_data.sen2_files import is_yes_no, sen2_date
+
 SEX = {"M", "F", "U"}
 YES_NO = {"Y", "N"}
 NEEDS = {"SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA"}
@@ -21,19 +24,6 @@ ADJUSTMENTS = {"COMMUNICATION_SUPPORT", "ENVIRONMENT", "APPOINTMENT", "CARER_SUP
                "INFORMATION_FORMAT", "OTHER"}
 
 CODES = {
-    ("council", "ehcp_caseload"): {
-        "sex": SEX, "ethnicity": ETHNICITY, "ehcp_status": {"ACTIVE", "CEASED"},
-        "cease_reason": {"NO_LONGER_ENGAGING", "MOVED_LA", "HIGHER_EDUCATION", "EMPLOYMENT",
-                         "NEEDS_MET", "OTHER"},
-        "primary_need": NEEDS, "secondary_need": NEEDS,
-        "placement_type": {"MAINSTREAM", "RESOURCED_PROVISION", "SPECIAL_STATE", "SPECIAL_INDEPENDENT",
-                           "AP_PRU", "FE_COLLEGE", "EARLY_YEARS", "HOME_EDUCATED", "NEET", "OTHER"},
-        "social_care_status": {"NONE", "CIN", "CP", "CLA"}},
-    ("council", "ehcna_requests"): {
-        "requester": {"PARENT", "SCHOOL", "YOUNG_PERSON", "HEALTH", "OTHER"},
-        "decision_to_assess": {"YES", "NO", "PENDING"},
-        "assessment_outcome": {"ISSUE", "NO_ISSUE", "PENDING", "WITHDRAWN"},
-        "exception_applies": YES_NO, "mediation": YES_NO, "tribunal_appeal": YES_NO},
     ("council", "school_census"): {
         "school_type": {"PRIMARY", "SECONDARY", "SPECIAL", "AP_PRU", "ALL_THROUGH"},
         "year_group": {"N1", "N2", "R"} | {str(y) for y in range(1, 15)},
@@ -61,8 +51,6 @@ CODES = {
     ("mpft", "epr_send_markers"): {"marker_source": {"EHCP_NOTIFIED", "CLINICIAN", "SCHOOL_NURSE"}},
 }
 KEYS = {
-    ("council", "ehcp_caseload"): ["la_child_id", "ehcp_start_date"],
-    ("council", "ehcna_requests"): ["request_id"],
     ("council", "school_census"): ["upn"],
     ("council", "eapdr_requests"): ["request_id"],
     ("council", "early_years_entitlements"): ["child_id", "term", "entitlement"],
@@ -75,6 +63,9 @@ KEYS = {
     ("mpft", "reasonable_adjustment_flags"): ["flag_id"],
     ("mpft", "epr_send_markers"): ["nhs_number", "marker_source", "marker_date"],
 }
+# The SEN2 return's modules: keys and code lists as their contracts say.
+SEN2 = {(c.partner, c.extract): c for c in all_contracts() if c.group == "sen2"}
+KEYS |= {key: list(c.key) for key, c in SEN2.items()}
 NSCHT_COLUMNS = {
     "camhs_referrals": ["referral_id", "nhs_number", "date_of_birth", "referral_date", "service_line",
                         "sub_icb_code", "first_contact_date", "second_contact_date",
@@ -133,6 +124,20 @@ def test_codes_come_from_the_spec_lists(tables):
         assert set(tables[(partner, "camhs_referrals")].service_line) <= SERVICE_LINES
 
 
+def test_sen2_codes_are_the_contracts_code_lists(tables):
+    checked = 0
+    for key, contract in SEN2.items():
+        for column in contract.columns:
+            values = tables[key][column.source_header].dropna()
+            if column.codes:
+                assert set(values) <= set(column.codes), f"{key} {column.name}: {set(values) - set(column.codes)}"
+                checked += 1
+            if column.type == "yes_no":
+                assert is_yes_no(values).all(), f"{key} {column.name}: {set(values[~is_yes_no(values)])}"
+                checked += 1
+    assert checked >= 15
+
+
 def test_keys_are_unique(tables):
     for key, columns in KEYS.items():
         assert not tables[key].duplicated(columns).any(), key
@@ -154,6 +159,17 @@ def test_people_are_aged_0_to_25_and_nothing_is_dated_after_as_at(tables, small_
             assert age.between(0, 25).all(), key
 
 
+def test_sen2_dates_are_in_the_past_and_people_aged_0_to_25(tables, small_drop):
+    as_at = pd.Timestamp(small_drop.as_at)
+    for key, contract in SEN2.items():
+        for column in (c for c in contract.columns if c.type in DATE_TYPES):
+            dates = sen2_date(tables[key][column.source_header])
+            assert (dates.dropna() <= as_at).all(), f"{key} {column.name}"
+    dob = sen2_date(tables[("council", "sen2_person")].personbirthdate)
+    age = as_at.year - dob.dt.year - ((dob.dt.month * 100 + dob.dt.day) > as_at.month * 100 + as_at.day)
+    assert age.between(0, 25).all()
+
+
 def test_identifier_and_geography_formats(tables):
     lookup = set(tables[("icb", "lsoa_lookup")].lsoa_code)
     assert len(lookup) == 697
@@ -166,12 +182,14 @@ def test_identifier_and_geography_formats(tables):
             compact = frame.postcode.str.upper().str.replace(" ", "")
             normal = compact.str[:-3] + " " + compact.str[-3:]
             assert normal.str.fullmatch(r"(ST|WS|DE|B|WV|DY)\d{1,2} \d[A-Z]{2}").all(), key
-        if "upn" in frame:
-            assert frame.upn.dropna().str.fullmatch(r"[A-Z]\d{12}").all(), key
+        if "upn" in frame:  # SEN2 also holds temporary UPNs (a letter last)
+            upn = r"[A-Z]\d{11}[0-9A-Z]" if key in SEN2 else r"[A-Z]\d{12}"
+            assert frame.upn.dropna().str.fullmatch(upn).all(), key
         if "practice_code" in frame:
             assert frame.practice_code.str.fullmatch(r"M83\d{3}").all()
             assert frame.practice_code.isin(practices).all()
-    assert tables[("council", "ehcp_caseload")].la_child_id.str.fullmatch(r"SCC\d{8}").all()
+    for key in (("council", "sen2_person"), ("council", "sen2_requests")):
+        assert tables[key].persontableid.str.fullmatch(r"SCC\d{8}").all(), key
 
 
 def test_nhs_numbers_are_valid_except_the_mistyped_few(tables):
@@ -184,22 +202,32 @@ def test_nhs_numbers_are_valid_except_the_mistyped_few(tables):
     assert 0 < invalid < 0.03
 
 
-def test_nulls_follow_the_record_state(tables):
-    plans = tables[("council", "ehcp_caseload")]
-    active = plans.ehcp_status == "ACTIVE"
-    assert (plans.ehcp_end_date.isna() == active).all()
-    assert (plans.cease_reason.isna() == active).all()
-    assert (plans.ehcp_start_date <= plans.ehcp_end_date.fillna("9999")).all()
-    assert (plans.date_of_birth <= plans.ehcp_start_date).all()
-
-    requests = tables[("council", "ehcna_requests")]
-    assert (requests.decision_date.isna() == (requests.decision_to_assess == "PENDING")).all()
-    assert (requests.assessment_outcome.notna() == (requests.decision_to_assess == "YES")).all()
-    issued = requests.assessment_outcome == "ISSUE"
-    assert (requests.final_plan_issued_date.notna() == issued).all()
-    assert (requests.final_plan_issued_date[issued] == requests.assessment_outcome_date[issued]).all()
-    assert (requests.request_date <= requests.decision_date.fillna("9999")).all()
-    assert (requests.decision_date.fillna("0") <= requests.assessment_outcome_date.fillna("9999")).all()
+def test_nulls_follow_the_record_state(tables, small_drop):
+    dates = {key: tables[key].assign(**{c.source_header: sen2_date(tables[key][c.source_header])
+                                        for c in contract.columns if c.type in DATE_TYPES})
+             for key, contract in SEN2.items()}
+    requests, assessments = dates[("council", "sen2_requests")], dates[("council", "sen2_assessment")]
+    plans, active = dates[("council", "sen2_namedplan")], dates[("council", "sen2_activeplans")]
+    assert (requests.requestoutcomedate.isna() == (requests.requestoutcome == "A")).all()
+    assert (requests.receiveddate <= requests.requestoutcomedate).sum() == requests.requestoutcomedate.notna().sum()
+    assessed = set(requests.requeststableid[requests.requestoutcome.isin(["Y", "H"])])
+    assert set(assessments.requeststableid) == assessed and assessments.requeststableid.is_unique
+    assert (assessments.assessmentoutcomedate.isna() == (assessments.assessmentoutcome == "A")).all()
+    decided = requests.merge(assessments, on="requeststableid").dropna(subset=["assessmentoutcomedate"])
+    assert (decided.requestoutcomedate <= decided.assessmentoutcomedate).all()
+    issued = plans.merge(assessments, on="assessmenttableid", validate="one_to_one")
+    assert len(issued) == len(plans) and set(issued.assessmentoutcome) <= {"Y", "H"}
+    assert (issued.startdate == issued.assessmentoutcomedate).all()
+    assert (plans.ceasedate.isna() == plans.ceasereason.isna()).all()
+    assert (plans.startdate <= plans.ceasedate).sum() == plans.ceasedate.notna().sum()
+    people = tables[("council", "sen2_person")].assign(
+        dob=lambda f: sen2_date(f.personbirthdate))[["persontableid", "dob"]]
+    born = issued.merge(requests[["requeststableid", "persontableid"]], on="requeststableid").merge(people)
+    assert len(born) == len(plans) and (born.dob <= born.startdate).all()
+    as_at = pd.Timestamp(small_drop.as_at)
+    in_force = issued[issued.ceasedate.isna() | (issued.ceasedate > as_at)]
+    assert set(active.requeststableid) == set(in_force.requeststableid) and active.requeststableid.is_unique
+    assert (active.reviewmeeting.isna() == active.reviewoutcome.isna()).all()
 
     census = tables[("council", "school_census")]
     assert (census.primary_need.isna() == (census.sen_provision == "N")).all()
@@ -225,9 +253,9 @@ def test_nulls_follow_the_record_state(tables):
 
 
 def test_council_only_names_children_known_to_send_services(tables):
-    known = set()
-    for key in (("council", "ehcp_caseload"), ("council", "ehcna_requests"), ("council", "eapdr_requests")):
-        known |= set(tables[key].la_child_id)
+    known = set(tables[("council", "eapdr_requests")].la_child_id)
+    for key in (("council", "sen2_person"), ("council", "sen2_requests")):
+        known |= set(tables[key].persontableid)
     early = tables[("council", "early_years_entitlements")]
     known |= set(early.la_child_id.dropna())
     assert early.la_child_id.notna().eq(early.send_marker.eq("Y") | early.la_child_id.isin(known)).all()
