@@ -35,7 +35,9 @@ EES_LEVELS = {"COUNTY": "Local authority", "DISTRICT": "Local authority district
 # level -> (geographic_level, prefix of its code and name columns)
 OTHER_LEVELS = {"SUB_ICB": ("Sub-ICB location", "sub_icb")}
 TIME_COLUMNS = ("time_period", "time_identifier", "geographic_level")
+DISTRICT_COLUMNS = ("lad_code", "lad_name")
 FILTER_TOTAL = "Total"
+# a figure missing from its row, by the row's status (an available row lacks none the files publish)
 SYMBOLS = {"suppressed": "c", "not_applicable": "z", "not_available": "x", "available": "x"}
 NO_SUCH_CELL = "z"
 META_COLUMNS = ("col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp",
@@ -88,7 +90,9 @@ def _data_and_meta(rows: pd.DataFrame, catalogue: pd.DataFrame) -> tuple[pd.Data
             records.append({"time_period": str(year), "time_identifier": calendar.month_name[month], **geography,
                             **dict(zip(dimensions, filters)),
                             **{column: cell.get(column, NO_SUCH_CELL) for column in columns}})
-    geography_columns = list(dict.fromkeys(c for g in places.values() for c in g if c not in TIME_COLUMNS))
+    order = [*DFE_LOCAL_AUTHORITY, *DISTRICT_COLUMNS]
+    geography_columns = sorted(dict.fromkeys(c for g in places.values() for c in g if c not in TIME_COLUMNS),
+                               key=lambda c: order.index(c) if c in order else len(order))
     data = pd.DataFrame.from_records(records, columns=[*TIME_COLUMNS, *geography_columns, *dimensions, *columns])
     blank = dict.fromkeys(META_COLUMNS, "")
     meta = [blank | {"col_name": d, "col_type": "Filter", "label": d.replace("_", " ").capitalize()}
@@ -141,20 +145,18 @@ def _with_totals(filters: tuple[str, ...]) -> list[tuple[str, ...]]:
 def _geography(row) -> dict[str, str]:
     """The row's ``geographic_level`` and geography columns."""
     country, authorities = dfe_areas()
-    if row.geography_level in OTHER_LEVELS:
-        level, prefix = OTHER_LEVELS[row.geography_level]
-        return {"geographic_level": level, **country, f"{prefix}_code": row.geography_code,
-                f"{prefix}_name": row.geography_name}
-    authority = row.geography_code if row.geography_level == "COUNTY" else whole_of_area().get(
-        (row.geography_level, row.geography_code), (None, None))[1]
-    if row.geography_level == "COUNTY" and authority not in authorities:
-        raise EesLayoutError(f"kpi_history: local authority {authority} is not in the bundled DfE release "
-                             "(reference/dfe/), which gives its region and DfE LA code")
-    geography = {"geographic_level": EES_LEVELS[row.geography_level],
-                 **authorities.get(authority, {c: country.get(c, "") for c in DFE_LOCAL_AUTHORITY})}
-    if row.geography_level == "DISTRICT":
-        geography |= {"lad_code": row.geography_code, "lad_name": row.geography_name}
-    return geography
+    level, code, name = row.geography_level, row.geography_code, row.geography_name
+    if level in OTHER_LEVELS:
+        label, prefix = OTHER_LEVELS[level]
+        return {"geographic_level": label, **country, f"{prefix}_code": code, f"{prefix}_name": name}
+    if level == "COUNTY":
+        if code not in authorities:
+            raise EesLayoutError(f"kpi_history: local authority {code} is not in the bundled DfE release "
+                                 "(reference/dfe/), which gives its region and DfE LA code")
+        return {"geographic_level": EES_LEVELS[level], **authorities[code]}
+    _, authority = whole_of_area().get((level, code), (None, None))  # a district: its authority's columns too
+    return {"geographic_level": EES_LEVELS[level], **authorities.get(authority, country),
+            **dict(zip(DISTRICT_COLUMNS, (code, name)))}
 
 
 def _place_order(year: int, month: int, level: str, code: str) -> tuple:
