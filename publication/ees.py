@@ -74,7 +74,8 @@ def _data_and_meta(rows: pd.DataFrame, catalogue: pd.DataFrame) -> tuple[pd.Data
     places: dict[tuple, dict[str, str]] = {}
     for row in rows.itertuples(index=False):
         place = (row.reporting_date.year, row.reporting_date.month, row.geography_level, row.geography_code)
-        places.setdefault(place, _geography(row))
+        if place not in places:
+            places[place] = _geography(row)
         cell = cells.setdefault((place, _filters(row, breakdowns)), {})
         for column, source, *_ in indicators[row.kpi_id][1]:
             figure = getattr(row, source)

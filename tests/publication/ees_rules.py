@@ -3,6 +3,8 @@
 Written from the DfE's guidance and its data screener (dfe-analytical-services/eesyscreener), on
 purpose independently of ``publication.ees``: ``problems`` of a data file and its meta file is
 empty when the pair follows the rules, else one line per broken rule naming file, rule and where.
+The meta file is checked once the data file's columns, times and areas are right, and the
+indicators and filter matrix once the meta file is (they are read from it).
 """
 from __future__ import annotations
 

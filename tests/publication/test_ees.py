@@ -170,6 +170,16 @@ def test_a_month_with_two_reporting_dates_is_published_once_with_the_newest(publ
     assert data[data.time_identifier == "July"].ehcp_count.iloc[0] == "125"
 
 
-def test_a_geography_level_without_a_place_in_the_layout_is_a_clear_error(public_history):
-    with pytest.raises(EesLayoutError, match=r"geography level\(s\) \['ICB'\] have no place in the DfE layout"):
-        ees_files(public_history.replace({"geography_level": {"SUB_ICB": "ICB"}}), CATALOGUE)
+@pytest.mark.parametrize(("broken", "message"), [
+    (lambda history, catalogue: (history.replace({"geography_level": {"SUB_ICB": "ICB"}}), catalogue),
+     r"geography level\(s\) \['ICB'\] have no place in the DfE layout"),
+    (lambda history, catalogue: (history, catalogue[catalogue.kpi_id != "ehcp_count"]),
+     r"KPI\(s\) \['ehcp_count'\] are not in kpi_catalogue"),
+    (lambda history, catalogue: (history.replace({"breakdown_value": {"F|ASD": "F"}}), catalogue),
+     r"ehcp_primary_need_share E10000028 breakdown 'SEX\|PRIMARY_NEED' has breakdown_value 'F'"),
+    (lambda history, catalogue: (history.replace({"geography_code": {"E10000028": "E10000099"}}), catalogue),
+     r"local authority E10000099 is not in the bundled DfE release"),
+])
+def test_rows_the_layout_cannot_hold_are_a_clear_error(public_history, broken, message):
+    with pytest.raises(EesLayoutError, match=message):
+        ees_files(*broken(public_history, CATALOGUE))
