@@ -9,8 +9,10 @@ temporary leftovers of a publication that was killed are removed by the next one
 Each tier folder (``restricted/``, ``public/``) holds every table of the tier three ways:
 ``<table>.csv``, ``<table>.parquet`` and the table ``marts.<table>`` of ``published.duckdb``,
 with the KPI catalogue and the data dictionary (every column of every table of the tier,
-its type and meaning) among them. ``publication.json`` records the publication's id,
-reporting date, run, source extracts and the rows of every file.
+its type and meaning) among them. ``public/ees/`` holds the public KPI series again in the
+layout of the DfE's Explore Education Statistics data files (``publication.ees``).
+``publication.json`` records the publication's id, reporting date, run, source extracts and the
+rows of every file.
 
 CSV files are UTF-8 with a header; dates and timestamps ISO 8601, booleans ``true`` /
 ``false``, whole numbers without decimals, null as an empty field.
@@ -31,6 +33,7 @@ import pandas as pd
 from publication.benchmarks import public_kpi_benchmarks, public_reconciliation, reconciliation_primary_suppression
 from publication.data_dictionary import DICTIONARY_COLUMNS, dictionary_rows
 from publication.dbt_manifest import published_models
+from publication.ees import ees_files
 from publication.disclosure import (
     DisclosureSettings,
     crosswalk_primary_suppression,
@@ -48,6 +51,7 @@ KPI_COLUMNS = (
 KPI_ORDER = "kpi_id, reporting_date, geography_level, geography_code, breakdown, breakdown_value"
 HISTORY_ORDER = "reporting_date, kpi_id, geography_level, geography_code, breakdown, breakdown_value"
 MANIFEST = "publication.json"
+EES_FOLDER = "ees"
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,9 @@ def _write_tiers(con: duckdb.DuckDBPyConnection, folder: Path, settings: Disclos
         (folder / tier).mkdir()
         for name, count in _write_tables(con, folder / tier, tables).items():
             row_counts[f"{tier}/{name}"] = count
+        if tier == "public":
+            for name, count in _write_ees(folder / tier / EES_FOLDER, tables).items():
+                row_counts[f"{tier}/{EES_FOLDER}/{name}"] = count
     controlled = {name: (table.form.primary(frames[name][0], settings), tables[name][1])
                   for name, table in published.items() if table.form.primary}
     repeated = {name: tables[name][1] for name, table in published.items()
@@ -236,6 +243,15 @@ def _write_tables(con: duckdb.DuckDBPyConnection, folder: Path,
         con.execute("detach publication_tier")
     counts = {f"{name}.{kind}": len(frame) for name, (_, frame, _) in tables.items() for kind in ("csv", "parquet")}
     return {**counts, "published.duckdb": sum(len(frame) for _, frame, _ in tables.values())}
+
+
+def _write_ees(folder: Path, tables: dict[str, tuple[str, pd.DataFrame, list[tuple[str, str]]]]) -> dict[str, int]:
+    """The public kpi_history in the DfE's layout, made from the public tier's tables only."""
+    folder.mkdir()
+    files = ees_files(tables["kpi_history"][1], tables["kpi_catalogue"][1])
+    for name, frame in files.items():
+        write_csv(frame, folder / name)
+    return {name: len(frame) for name, frame in files.items()}
 
 
 def _remove_leftovers(home: Path) -> None:

@@ -13,6 +13,7 @@ from publication.disclosure import DisclosureSettings
 from publication import data_dictionary
 from publication.data_dictionary import UndocumentedColumnError
 from publication.publish import KPI_COLUMNS, MartMissingError, current_publication, publish
+from tests.publication.ees_rules import problems
 
 REPORTING_DATE = date(2025, 7, 31)
 TABLES = {
@@ -23,7 +24,8 @@ TABLES = {
 }
 FILES = tuple(f"{tier}/{table}.{kind}" for tier, tables in TABLES.items()
               for table in [*tables, "data_dictionary"] for kind in ("csv", "parquet")) + (
-    "restricted/published.duckdb", "public/published.duckdb")
+    "restricted/published.duckdb", "public/published.duckdb", "public/ees/kpis_monthly.csv",
+    "public/ees/kpis_monthly.meta.csv")
 COUNT_COLUMNS = ("numerator", "denominator", "population", "sub_icb_population")
 
 
@@ -292,3 +294,19 @@ def test_kpi_history_gets_kpi_values_disclosure_control_month_by_month(con, tmp_
         columns=publish_module.FORMS["kpi_history"].columns))
     run(con, home, run_id="cccccccc-3")
     assert "4" in [r["value"] for r in read(home / "publish/public/kpi_history.csv")]
+    assert "4" in [r["ehcp_count"] for r in read(home / "publish/public/ees/kpis_monthly.csv")]
+
+
+def test_the_public_kpi_series_is_also_published_in_the_dfe_layout(con, tmp_path):
+    home = tmp_path / "home"
+    run(con, home)
+    folder = home / "publish/public/ees"
+    assert sorted(p.name for p in folder.iterdir()) == ["kpis_monthly.csv", "kpis_monthly.meta.csv"]
+    assert problems(folder / "kpis_monthly.csv", folder / "kpis_monthly.meta.csv") == []
+    rows = read(folder / "kpis_monthly.csv")
+    assert current_publication(home)["row_counts"]["public/ees/kpis_monthly.csv"] == len(rows) == 10
+    # the public tier's figures: June's Lichfield 4 and Cannock Chase 5 withheld, 21 rounded to 20
+    june = {r["lad_code"] or r["new_la_code"]: r["ehcp_count"] for r in rows if r["time_identifier"] == "June"}
+    assert june == {"E10000028": "125", "E07000192": "c", "E07000193": "20", "E07000194": "c", "E07000195": "0"}
+    figures = [r[c] for r in rows for c in ("ehcp_count", "sen_support_pct_numerator") if r[c] not in {"c", "z", "x"}]
+    assert figures and not [f for f in figures if 1 <= float(f) <= 7]
