@@ -8,9 +8,12 @@ Flow period: 2024-08-01 .. 2025-07-31. Geography:
 
 Council persons (la_child_id C.., UPN U.., early-years child_id K..):
   Amy  C01/U01/N01  F 2015-03-10 (10)  active EHCP ASD MAINSTREAM White, L1; census E; GP 04Y; RA flag
+                                       (impairments 9, 5; category 009)
   Ben  C02/U02      M 2008-05-20 (17)  active EHCP SLCN SPECIAL_STATE Mixed, L2; no NHS number on the
-                                       caseload -> linked to GP N02 by (dob, sex, postcode); LD register
-  Cara C03/N03      F 2012-11-02 (12)  active EHCP SEMH SPECIAL_INDEPENDENT, no LSOA -> residence from GP (L3)
+                                       caseload -> linked to GP N02 by (dob, sex, postcode); LD register;
+                                       an active RA flag with consent RADISSENT (does not count)
+  Cara C03/N03      F 2012-11-02 (12)  active EHCP SEMH SPECIAL_INDEPENDENT, no LSOA -> residence from GP (L3);
+                                       an active RA flag with consent RAREVOKED (does not count)
   Dan  C04/U04      M 2013-06-15 (12)  ceased EHCP; census K (SPLD), 200/100 sessions, L3
   Ola  C15          M 2006-02-01 (19)  active EHCP ASD FE_COLLEGE Asian, L2; no GP registration
   Pat  C14 (N14)    M 1999-01-01 (26)  active EHCP but aged 26 -> out of everything
@@ -31,8 +34,8 @@ Careers-service records (ccis_id P..), with their own LSOA: P02 Ben (L2), P13 C1
   to SEND services (no la_child_id, no UPN): they link to no person and still count.
 Health-only persons (NHS numbers N..):
   Jack N10  M 2001-02-01 (24)  LD register (check 2024-06-30, before the period), L2; RA flag F10 active
-                               at NSCHT and entered-in-error at MPFT
-  Kim  N11  F 2010-07-15 (15)  open SLT referral, L1; RA flag inactive
+                               at NSCHT (impairment 5; categories 008, 009) and entered-in-error at MPFT
+  Kim  N11  F 2010-07-15 (15)  open SLT referral, L1; RA flag inactive at MPFT, RADISSENT at NSCHT
   Leo  N12  EPR SEND marker only, no residence -> not a county resident
   N09a, N09b (twins, L3, practice 05W), N16 (L4, 05W), N17 (L5, 05G), N18 (no LSOA, 04Y)
 Files: the caseload has an older accepted file, a superseded and a rejected file for the same
@@ -153,10 +156,12 @@ def _tracked(ccis, la, upn, dob, lsoa, sen_status, activity, month):
                 activity=activity, activity_month=month)
 
 
-def _flag(flag_id, nhs, status, recorded, reviewed, impairments, adjustments):
+def _flag(flag_id, nhs, status, recorded, reviewed, impairments, categories, adjustments,
+          consent="RACONSENT", ods="RRE"):
     return dict(
-        flag_id=flag_id, nhs_number_pseudo=pseudo(nhs), status=status, recorded_date=recorded,
-        last_reviewed_date=reviewed, impairments=impairments, adjustments=adjustments,
+        flag_id=flag_id, nhs_number_pseudo=pseudo(nhs), status=status, consent=consent, recorded_date=recorded,
+        last_reviewed_date=reviewed, recorded_by=ods, impairments=impairments, adjustment_categories=categories,
+        adjustments=adjustments,
     )
 
 
@@ -265,12 +270,17 @@ ROWS = {
         _camhs("T4", "N10", "2001-02-01", "2025-07-01", "GETTING_ADVICE", "05G", closed="2025-07-20"),
     ],
     ("mpft__reasonable_adjustment_flags", 32): [
-        _flag("F01", "N01", "active", "2024-03-01", None, "AUTISM|COMMUNICATION", "ENVIRONMENT"),
-        _flag("F10", "N10", "entered-in-error", "2024-01-01", "2025-06-01", "MENTAL_HEALTH", "OTHER"),
-        _flag("F11", "N11", "inactive", "2024-02-01", "2024-12-01", "SENSORY_HEARING", "COMMUNICATION_SUPPORT"),
+        _flag("F01", "N01", "active", "2024-03-01", None, "9|5", "009", "441092009|957371000000106"),
+        _flag("F10", "N10", "entered-in-error", "2024-01-01", "2025-06-01", "7", "011", None),
+        _flag("F11", "N11", "inactive", "2024-02-01", "2024-12-01", "2", "002", "225861007"),
+        # Ben and Cara are in the cohort; a dissent or revocation never counts nor links them to MPFT
+        _flag("F02", "N02", "active", "2024-05-01", None, "5", "001", "1082681000000103", consent="RADISSENT"),
+        _flag("F03", "N03", "active", "2024-05-01", None, "9", "001", None, consent="RAREVOKED"),
     ],
     ("nscht__reasonable_adjustment_flags", 41): [
-        _flag("F10", "N10", "active", "2024-01-01", "2025-01-01", "LEARNING_DISABILITY", "APPOINTMENT|CARER_SUPPORT"),
+        _flag("F10", "N10", "active", "2024-01-01", "2025-01-01", "5", "009|008", None, ods="RLY"),
+        # Kim's dissent at NSCHT: not linked, so NSCHT does not contribute to her
+        _flag("F12", "N11", "active", "2025-01-01", None, "7", "001", None, consent="RADISSENT", ods="RLY"),
     ],
     ("mpft__epr_send_markers", 33): [
         dict(nhs_number_pseudo=pseudo("N12"), marker_date="2024-05-01", marker_source="CLINICIAN"),
