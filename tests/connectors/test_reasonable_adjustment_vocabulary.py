@@ -92,3 +92,14 @@ def test_an_unknown_impairment_or_category_is_quarantined_with_leading_zeros_sig
     assert [(n, f, r, a) for n, f, r, a, _ in wh.issues(outcome.file_id)] == [
         (2, "impairments", "CODE_NOT_IN_LIST", "quarantined"),
         (3, "adjustment_categories", "CODE_NOT_IN_LIST", "quarantined")]
+
+
+def test_a_snomed_id_typed_as_a_number_in_the_workbook_lands_as_its_digits(wh):
+    name = "nscht__reasonable_adjustment_flags"
+    rows = valid_rows(name)
+    rows[0]["adjustments"] = 441092009  # a number cell, as Excel keeps a typed id
+
+    outcome = wh.land_one(name, rows)
+
+    assert wh.issues(outcome.file_id) == []
+    assert wh.rows("clean", name, outcome.file_id)[0]["adjustments"] == "441092009"

@@ -37,6 +37,7 @@ Health-only persons (NHS numbers N..):
                                at NSCHT (impairment 5; categories 008, 009) and entered-in-error at MPFT
   Kim  N11  F 2010-07-15 (15)  open SLT referral, L1; RA flag inactive at MPFT, RADISSENT at NSCHT
   Leo  N12  EPR SEND marker only, no residence -> not a county resident
+  N19       an active RA flag with consent RADISSENT only: never a person
   N09a, N09b (twins, L3, practice 05W), N16 (L4, 05W), N17 (L5, 05G), N18 (no LSOA, 04Y)
 Files: the caseload has an older accepted file, a superseded and a rejected file for the same
 date and a newer file after the reporting date; only file 3 is current.
@@ -281,6 +282,8 @@ ROWS = {
         _flag("F10", "N10", "active", "2024-01-01", "2025-01-01", "5", "009|008", None, ods="RLY"),
         # Kim's dissent at NSCHT: not linked, so NSCHT does not contribute to her
         _flag("F12", "N11", "active", "2025-01-01", None, "7", "001", None, consent="RADISSENT", ods="RLY"),
+        # N19 is on no other record: a dissent names no one, so N19 is no identifier (linkage summary)
+        _flag("F19", "N19", "active", "2025-02-01", None, "9", "009", None, consent="RADISSENT", ods="RLY"),
     ],
     ("mpft__epr_send_markers", 33): [
         dict(nhs_number_pseudo=pseudo("N12"), marker_date="2024-05-01", marker_source="CLINICIAN"),

@@ -401,9 +401,9 @@ def test_cohort_rows(warehouse):
 
 
 def test_a_dissent_or_revocation_is_landed_but_never_linked_to_a_person(warehouse):
-    """Ben's RADISSENT (MPFT), Cara's RAREVOKED (MPFT) and Kim's RADISSENT (NSCHT) flags are in
-    staging but name no person: were they linked, Ben and Kim would gain a contributing partner
-    (test_cohort_rows) and Ben and Cara the flag."""
+    """Ben's RADISSENT (MPFT), Cara's RAREVOKED (MPFT), Kim's and N19's RADISSENT (NSCHT) flags are
+    in staging but name no person: were they linked, Ben and Kim would gain a contributing partner
+    (test_cohort_rows), Ben and Cara the flag, and N19 would be an identifier (test_linkage_summary)."""
     with duckdb.connect(str(warehouse)) as con:
         staged = con.execute(
             "select consent, count(*) from (select consent from staging.stg_mpft__reasonable_adjustment_flags"
@@ -412,7 +412,7 @@ def test_a_dissent_or_revocation_is_landed_but_never_linked_to_a_person(warehous
         linked = con.execute(
             "select count(*) from intermediate.int_person_records where source like '%reasonable_adjustment%'"
         ).fetchone()[0]
-    assert staged == [("RACONSENT", 4), ("RADISSENT", 2), ("RAREVOKED", 1)]
+    assert staged == [("RACONSENT", 4), ("RADISSENT", 3), ("RAREVOKED", 1)]
     assert linked == 4
 
 

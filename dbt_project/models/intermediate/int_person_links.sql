@@ -114,8 +114,10 @@ health_nhs_numbers as (
     union select nhs_number_pseudo from {{ ref('stg_mpft__slt_referrals') }}
     union select nhs_number_pseudo from {{ ref('stg_mpft__camhs_referrals') }}
     union select nhs_number_pseudo from {{ ref('stg_nscht__camhs_referrals') }}
-    union select nhs_number_pseudo from {{ ref('stg_mpft__reasonable_adjustment_flags') }} where consent = 'RACONSENT'
-    union select nhs_number_pseudo from {{ ref('stg_nscht__reasonable_adjustment_flags') }} where consent = 'RACONSENT'
+    union select nhs_number_pseudo from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
+          where consent = 'RACONSENT'
+    union select nhs_number_pseudo from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
+          where consent = 'RACONSENT'
     union select nhs_number_pseudo from {{ ref('stg_mpft__epr_send_markers') }}
     union select nhs_number_pseudo from council_nhs_numbers
 ),
