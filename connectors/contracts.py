@@ -1,6 +1,7 @@
 """Declarative extract contracts: one YAML file per partner extract under ``contracts/``."""
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,7 @@ COLUMN_TYPES = {
     "text", "code", "code_list", "date", "date_of_birth", "integer", "decimal",
     "month", "term", "nhs_number", "upn", "identifier", "postcode", "lsoa",
     "practice_code", "sub_icb_code", "statistic", "yes_no", "name",
+    "snomed_list",  # |-separated SNOMED CT ids: Verhoeff-checked, then looked up in a value set
 }
 PSEUDONYMISED_TYPES = {"nhs_number", "upn", "identifier", "postcode"}
 DATE_TYPES = {"date", "date_of_birth"}
@@ -138,7 +140,15 @@ class ContractError(Exception):
 
 
 def _code_lists() -> dict[str, list[str]]:
-    return yaml.safe_load((CONTRACTS_DIR / "_code_lists.yml").read_text())
+    """The named code lists: listed in ``_code_lists.yml``, or read from a bundled file it names
+    (``{file: <path under reference/>, column: <code column>}``), distinct codes in file order."""
+    return {name: _code_file(codes) if isinstance(codes, dict) else codes
+            for name, codes in yaml.safe_load((CONTRACTS_DIR / "_code_lists.yml").read_text()).items()}
+
+
+def _code_file(source: dict) -> list[str]:
+    with (REFERENCE_DIR / source["file"]).open(encoding="utf-8", newline="") as f:
+        return list(dict.fromkeys(row[source["column"]] for row in csv.DictReader(f)))
 
 
 def _quality_defaults() -> dict[str, float]:

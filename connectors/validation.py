@@ -1,10 +1,12 @@
 """Row-level validation against a contract, generated as DuckDB SQL over the landed text rows.
 
 The rows of a delivery are parsed once (``parsed_rows``: trimmed text, dates, numbers, NHS
-number validity, normalised postcodes); the checks and the clean values read those columns.
+number validity, normalised postcodes, SNOMED CT ids passing their check digit); the checks and
+the clean values read those columns.
 
 Each check yields (row, field, reason code, action): ``quarantined`` rows stay out of the
-``clean`` table; ``kept`` rows go in with the offending identifier or code nulled.
+``clean`` table; ``kept`` rows go in with the offending identifier or code nulled (a SNOMED CT id
+failing its check digit is dropped from its list; one outside the value set stays).
 Messages name the row and field, never the value.
 """
 from __future__ import annotations
@@ -29,6 +31,18 @@ _POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
 # their range check) and, for decimals, a point. Not 0x1A, 1e3, 1_000, nan or inf, which casts read.
 _NUMBER_FORMS = {"integer": "-?[0-9]+", "decimal": r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)"}
 
+# Verhoeff's tables (dihedral group D5 and the position permutations) for SNOMED CT check digits.
+_VERHOEFF_D = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+    [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+]
+# Position i's permutation is the first one applied i times.
+_VERHOEFF_P = [list(range(10)), [1, 5, 7, 6, 2, 8, 3, 0, 9, 4]]
+while len(_VERHOEFF_P) < 8:
+    _VERHOEFF_P.append([_VERHOEFF_P[1][x] for x in _VERHOEFF_P[-1]])
+
 # DuckDB macros the generated SQL relies on; created once per connection.
 MACROS = f"""
 create or replace temp macro nhs_valid(n) as
@@ -37,6 +51,13 @@ create or replace temp macro nhs_valid(n) as
        then (11 - ({' + '.join(f'try_cast(substr(n, {i}, 1) as integer) * {11 - i}' for i in range(1, 10))}) % 11) % 11
             = try_cast(substr(n, 10, 1) as integer)
        else false end;
+-- A SNOMED CT id: 6 to 18 digits whose last is the Verhoeff check digit. The state starts at 0 (the
+-- list's first element) and takes each digit from the right, coded (position mod 8) * 10 + digit.
+create or replace temp macro snomed_valid(s) as
+  coalesce(regexp_full_match(s, '[0-9]{{6,18}}') and list_reduce(
+      list_prepend(0, list_transform(range(length(s)),
+                                     i -> (i % 8) * 10 + cast(substr(s, length(s) - i, 1) as integer))),
+      (c, x) -> {_VERHOEFF_D}[c + 1][{_VERHOEFF_P}[x // 10 + 1][x % 10 + 1] + 1]) = 0, false);
 create or replace temp macro compact_postcode(p) as upper(regexp_replace(p, '\\s+', '', 'g'));
 create or replace temp macro normal_postcode(p) as
   case when regexp_full_match(compact_postcode(p), '{_POSTCODE[1:-1]}')
@@ -119,6 +140,9 @@ def _derived(col: Column, contract: Contract) -> dict[str, str]:
         return {"digits": f"replace({v}, ' ', '')", "valid": f"nhs_valid(replace({v}, ' ', ''))"}
     if col.type == "postcode":
         return {"postcode": f"normal_postcode({v})"}
+    if col.type == "snomed_list":
+        return {"ids": f"list_transform(string_split({v}, '|'), x -> trim(x))",
+                "valid_ids": f"list_filter(list_transform(string_split({v}, '|'), x -> trim(x)), x -> snomed_valid(x))"}
     return {}
 
 
@@ -151,6 +175,8 @@ def typed_expression(col: Column, contract: Contract, lookup_sql: str | None) ->
         return f"pseudo({v})"
     if col.type == "postcode":
         return f"pseudo({_part(col, 'postcode')})"
+    if col.type == "snomed_list":
+        return f"nullif(array_to_string({_part(col, 'valid_ids')}, '|'), '')"
     if col.type == "lsoa" and col.check_lookup:
         if lookup_sql is None:
             return v
@@ -209,6 +235,13 @@ def row_checks(col: Column, contract: Contract, lookup_sql: str | None) -> list[
     elif col.type == "nhs_number":
         add("INVALID_NHS_NUMBER", "kept", f"{present} and not {_part(col, 'valid')}",
             "NHS number fails the modulus-11 check (row kept, identifier treated as missing)")
+    elif col.type == "snomed_list":
+        valid = _part(col, "valid_ids")
+        add("INVALID_SNOMED_ID", "kept", f"{present} and len({_part(col, 'ids')}) > len({valid})",
+            "a SNOMED CT id fails its Verhoeff check digit (row kept, that id dropped)")
+        add("CODE_NOT_IN_VALUE_SET", "kept",
+            f"{present} and not list_has_all([{', '.join(repr(c) for c in col.codes)}], {valid})",
+            "a SNOMED CT id is not in the national value set (row kept, the id kept)")
     elif col.type == "postcode":
         add("INVALID_POSTCODE", "kept", f"{present} and {_part(col, 'postcode')} is null",
             "not a UK postcode (row kept, postcode treated as missing)")

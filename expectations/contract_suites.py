@@ -8,12 +8,15 @@ cannot say (distributions, volumes against the previous delivery, checks across 
 """
 from __future__ import annotations
 
+import re
+
 from connectors.contracts import AS_AT, DATE_TYPES, Column, Contract
 from connectors.validation import MIN_DATE, column_format, row_checks
 
 CLEAN_METADATA_COLUMNS = ("_file_id", "_row_number", "_as_at")
 PSEUDONYM_REGEX = "^[0-9a-f]{64}$"
 TABLE_COLUMNS_FRAME = "table_columns"
+SCTID = "[0-9]{6,18}"
 
 
 def _label(col: Column) -> str:
@@ -61,6 +64,16 @@ def _column_expectations(col: Column, contract: Contract) -> list[dict]:
         found.append(_expectation("column_values_to_be_in_set",
                                   f"Every {label} is one of the agreed codes ({shown}).",
                                   column=name, value_set=list(col.codes)))
+    if col.type == "code_list":
+        codes = "|".join(re.escape(c) for c in col.codes)
+        found.append(_expectation("column_values_to_match_regex",
+                                  f"Every {label} lists only agreed codes, separated by '|'.",
+                                  column=name, regex=f"^({codes})(\\|({codes}))*$"))
+    if col.type == "snomed_list":
+        found.append(_expectation("column_values_to_match_regex",
+                                  f"Every {label} lists SNOMED CT ids (6 to 18 digits), separated by '|': "
+                                  "ids failing their check digit were dropped at landing.",
+                                  column=name, regex=f"^{SCTID}(\\|{SCTID})*$"))
     if col.type in DATE_TYPES:
         bounded = col.not_after == AS_AT
         found.append(_expectation(

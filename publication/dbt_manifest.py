@@ -41,7 +41,7 @@ def manifest_is_stale() -> bool:
         return True
     written = MANIFEST_PATH.stat().st_mtime
     sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests"):
+    for folder in ("models", "macros", "seeds", "tests", "../reference/radf"):  # the last: seed-paths
         sources.extend(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file())
     return any(p.stat().st_mtime > written for p in sources if p.exists())
 

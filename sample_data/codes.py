@@ -1,6 +1,10 @@
 """Code lists of the partner extract specification used by the generator."""
 from __future__ import annotations
 
+import csv
+
+from connectors.contracts import REFERENCE_DIR, contract_for
+
 NEEDS = ["SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA"]
 PLACEMENTS = ["MAINSTREAM", "RESOURCED_PROVISION", "SPECIAL_STATE", "SPECIAL_INDEPENDENT", "AP_PRU",
               "FE_COLLEGE", "EARLY_YEARS", "HOME_EDUCATED", "NEET", "OTHER"]
@@ -24,9 +28,11 @@ ACTIVITIES = ["EET", "NEET", "NOT_KNOWN"]
 SLT_SOURCES = ["HEALTH_VISITOR", "EARLY_YEARS", "SCHOOL", "PAEDIATRICS", "SELF", "OTHER"]
 SERVICE_LINES = ["CORE_CAMHS", "MHST", "GETTING_ADVICE", "AUTISM_ASSESSMENT"]
 FLAG_STATUS = ["active", "inactive", "entered-in-error"]
-IMPAIRMENTS = ["LEARNING_DISABILITY", "AUTISM", "NEURODIVERGENCE_OTHER", "MENTAL_HEALTH",
-               "SENSORY_HEARING", "SENSORY_VISION", "PHYSICAL_MOBILITY", "COMMUNICATION",
-               "LONG_TERM_CONDITION", "OTHER"]
-ADJUSTMENTS = ["COMMUNICATION_SUPPORT", "ENVIRONMENT", "APPOINTMENT", "CARER_SUPPORT", "ACCESS",
-               "INFORMATION_FORMAT", "OTHER"]
+# The national Reasonable Adjustment vocabulary, as the flags contract reads it from reference/radf/.
+_FLAGS = contract_for("mpft", "reasonable_adjustment_flags")
+CONSENT = list(_FLAGS.column("consent").codes)
+IMPAIRMENTS = list(_FLAGS.column("impairments").codes)
+ADJUSTMENT_CATEGORIES = list(_FLAGS.column("adjustment_categories").codes)
+with (REFERENCE_DIR / "radf" / "ra_flag_codes.csv").open(encoding="utf-8", newline="") as _f:
+    FLAG_CODE_ROWS = [row["snomed_code"] for row in csv.DictReader(_f)]  # the value set in file order
 EPR_SOURCES = ["EHCP_NOTIFIED", "CLINICIAN", "SCHOOL_NURSE"]

@@ -14,11 +14,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sample_data import identifiers, sen2
-from sample_data.codes import (ACTIVITIES, EAPDR_OUTCOMES, EAPDR_STATUS,
+from sample_data.codes import (ACTIVITIES, CONSENT, EAPDR_OUTCOMES, EAPDR_STATUS,
                                ENTITLEMENTS, EPR_SOURCES, FLAG_STATUS, MARKER_SOURCES, NEEDS, SCHOOL_TYPES,
                                SEN_PROVISION, SEN_STATUS, SERVICE_LINES, SLT_SOURCES, SUPPORT_TYPES, YEAR_GROUPS,
                                YES_NO)
 from sample_data.community_health import MPFT, NSCHT
+from sample_data.flags import RECORDED_BY
 from sample_data.geography import COUNTY_DISTRICTS, SUB_ICBS
 from sample_data.population import ETHNICITIES, SEXES
 from sample_data.sampling import day
@@ -35,9 +36,9 @@ CAMHS_HEADERS = {
     "closed_date": "Closed Date",
 }
 FLAG_HEADERS = {
-    "flag_id": "Flag ID", "nhs_number": "NHS Number", "status": "Status",
-    "recorded_date": "Recorded Date", "last_reviewed_date": "Last Reviewed Date",
-    "impairments": "Impairments", "adjustments": "Adjustments",
+    "flag_id": "Flag ID", "nhs_number": "NHS Number", "status": "Status", "consent": "Consent",
+    "recorded_date": "Recorded Date", "last_reviewed_date": "Last Reviewed Date", "recorded_by": "Recorded By",
+    "impairments": "Impairments", "adjustment_categories": "Adjustment Categories", "adjustments": "Adjustments",
 }
 
 
@@ -317,9 +318,12 @@ def reasonable_adjustment_flags(world: World, provider: int) -> Extract:
         "flag_id": _ids(world, f"{partner}/flags", "RAF", len(rows)),
         "nhs_number": _nhs_number(world, f.person[rows], f"{partner}/flags", world.cal["health"]),
         "status": _codes(FLAG_STATUS, f.status[rows]),
+        "consent": _codes(CONSENT, f.consent[rows]),
         "recorded_date": _dates(f.recorded[rows]),
         "last_reviewed_date": _dates(f.reviewed[rows]),
+        "recorded_by": _text(np.full(len(rows), RECORDED_BY[provider], dtype=object)),
         "impairments": _text(f.impairments[rows]),
+        "adjustment_categories": _text(f.categories[rows]),
         "adjustments": _text(f.adjustments[rows]),
     }
     if provider == NSCHT:

@@ -6,18 +6,23 @@ from datetime import date
 
 import numpy as np
 
-from sample_data.codes import ADJUSTMENTS, EPR_SOURCES, FLAG_STATUS, IMPAIRMENTS, NEEDS
+from sample_data.codes import (ADJUSTMENT_CATEGORIES, CONSENT, EPR_SOURCES, FLAG_CODE_ROWS, FLAG_STATUS,
+                               IMPAIRMENTS, NEEDS)
 from sample_data.community_health import MPFT, NORTH, NSCHT, window_start
 from sample_data.sampling import NAT, categorical, day, uniform_dates
 
+# National impairment codes (reference/radf/ra_impairment_codes.csv) by primary need: 1 vision,
+# 2 hearing, 3 mobility, 4 dexterity, 5 learning or understanding, 7 mental health, 9 social or
+# behavioural (autism), 10 other.
 NEED_IMPAIRMENTS = {
-    "SLD": ["LEARNING_DISABILITY"], "PMLD": ["LEARNING_DISABILITY", "PHYSICAL_MOBILITY"],
-    "ASD": ["AUTISM"], "SLCN": ["COMMUNICATION"], "SEMH": ["MENTAL_HEALTH"],
-    "HI": ["SENSORY_HEARING"], "VI": ["SENSORY_VISION"], "MSI": ["SENSORY_HEARING", "SENSORY_VISION"],
-    "PD": ["PHYSICAL_MOBILITY"], "SPLD": ["NEURODIVERGENCE_OTHER"], "OTH": ["OTHER"],
+    "SLD": ["5"], "PMLD": ["5", "3", "4"], "ASD": ["9"], "SLCN": ["5"], "SEMH": ["7"], "HI": ["2"],
+    "VI": ["1"], "MSI": ["1", "2"], "PD": ["3"], "SPLD": ["5"], "OTH": ["10"],
 }
-FALLBACK_IMPAIRMENTS = ["NEURODIVERGENCE_OTHER", "LONG_TERM_CONDITION", "OTHER"]
+FALLBACK_IMPAIRMENTS = ["5", "8", "10"]
+FALLBACK_CATEGORY = "010"  # adjustments to support additional needs
 SUPERSEDED_STATUS = {"inactive": 0.7, "entered-in-error": 0.3}
+# ODS codes of the recording organisations: MPFT and NSCHT.
+RECORDED_BY = {MPFT: "RRE", NSCHT: "RLY"}
 
 
 @dataclass
@@ -25,10 +30,12 @@ class Flags:
     person: np.ndarray
     provider: np.ndarray          # index into community_health.PROVIDERS
     status: np.ndarray            # index into FLAG_STATUS
+    consent: np.ndarray           # index into CONSENT
     recorded: np.ndarray
     reviewed: np.ndarray
     impairments: np.ndarray       # "|"-joined codes
-    adjustments: np.ndarray
+    categories: np.ndarray        # "|"-joined adjustment categories
+    adjustments: np.ndarray       # "|"-joined SNOMED CT ids (None for none)
 
 
 @dataclass
@@ -68,40 +75,64 @@ def reasonable_adjustments(rng: np.random.Generator, person_sub_icb: np.ndarray,
     for code, found in NEED_IMPAIRMENTS.items():
         for impairment in found:
             impairments |= np.where(need == NEEDS.index(code), _bit(IMPAIRMENTS, impairment), 0)
-    for key, impairment in (("ld", "LEARNING_DISABILITY"), ("autism", "AUTISM"), ("camhs", "MENTAL_HEALTH")):
+    for key, impairment in (("ld", "5"), ("autism", "9"), ("camhs", "7")):
         impairments |= np.where(status[key][person], _bit(IMPAIRMENTS, impairment), 0)
-    impairments |= np.where(rng.random(n) < r["extra_long_term_condition"],
-                            _bit(IMPAIRMENTS, "LONG_TERM_CONDITION"), 0)
+    impairments |= np.where(rng.random(n) < r["extra_long_term_condition"], _bit(IMPAIRMENTS, "8"), 0)
     fallback = np.array([_bit(IMPAIRMENTS, c) for c in FALLBACK_IMPAIRMENTS])
     impairments = np.where(impairments == 0, fallback[rng.integers(0, len(fallback), n)], impairments)
 
-    adjustments = np.zeros(n, dtype=np.int64)
+    categories = np.zeros(n, dtype=np.int64)
     for impairment, options in r["adjustment_propensity"].items():
         has = impairments & _bit(IMPAIRMENTS, impairment) > 0
-        for adjustment, share in options.items():
-            adjustments |= np.where(has & (rng.random(n) < share), _bit(ADJUSTMENTS, adjustment), 0)
-    adjustments = np.where(adjustments == 0, _bit(ADJUSTMENTS, "APPOINTMENT"), adjustments)
+        for category, share in options.items():
+            categories |= np.where(has & (rng.random(n) < share), _bit(ADJUSTMENT_CATEGORIES, category), 0)
+    categories = np.where(categories == 0, _bit(ADJUSTMENT_CATEGORIES, FALLBACK_CATEGORY), categories)
+    adjustments = _snomed_adjustments(rng, categories, r)
 
     today, first = day(as_at), np.maximum(window_start(as_at, cal), dob[person])
     recorded = uniform_dates(rng, first, np.full(n, today))
     reviewed = np.where(rng.random(n) < r["reviewed_share"],
                         uniform_dates(rng, recorded, np.full(n, today)), NAT)
     flag_status = categorical(rng, r["status"], FLAG_STATUS, n)
+    consent = categorical(rng, r["consent"], CONSENT, n)
 
     extra = np.flatnonzero(rng.random(n) < r["extra_record_share"])
     extra_recorded = uniform_dates(rng, first[extra], recorded[extra])
     columns = (
         np.concatenate([person, person[extra]]),
         np.concatenate([flag_status, categorical(rng, SUPERSEDED_STATUS, FLAG_STATUS, len(extra))]),
+        np.concatenate([consent, categorical(rng, r["consent"], CONSENT, len(extra))]),
         np.concatenate([recorded, extra_recorded]),
         np.concatenate([reviewed, np.full(len(extra), NAT)]),
         np.concatenate([impairments, impairments[extra]]),
+        np.concatenate([categories, categories[extra]]),
         np.concatenate([adjustments, adjustments[extra]]),
     )
-    order = np.argsort(columns[2], kind="stable")
-    person, flag_status, recorded, reviewed, impairments, adjustments = (c[order] for c in columns)
-    return Flags(person, np.where(NORTH[person_sub_icb[person]], NSCHT, MPFT), flag_status, recorded,
-                 reviewed, _joined(impairments, IMPAIRMENTS), _joined(adjustments, ADJUSTMENTS))
+    order = np.argsort(columns[3], kind="stable")
+    person, flag_status, consent, recorded, reviewed, impairments, categories, adjustments = (
+        c[order] for c in columns)
+    return Flags(person, np.where(NORTH[person_sub_icb[person]], NSCHT, MPFT), flag_status, consent, recorded,
+                 reviewed, _joined(impairments, IMPAIRMENTS), _joined(categories, ADJUSTMENT_CATEGORIES),
+                 adjustments)
+
+
+def _snomed_adjustments(rng: np.random.Generator, categories: np.ndarray, r: dict) -> np.ndarray:
+    """One SNOMED CT adjustment of each flag's categories (two for some), drawn from the category's
+    rows of the value set as the trusts' systems send them; a few flags get an id with a wrong check digit."""
+    codes = [r["system_ids"].get(c, c) for c in FLAG_CODE_ROWS]
+    drawn = [[] for _ in range(len(categories))]
+    for category in ADJUSTMENT_CATEGORIES:
+        first, last = r["category_rows"][category]
+        has = np.flatnonzero(categories & _bit(ADJUSTMENT_CATEGORIES, category) > 0)
+        picks = rng.integers(first - 1, last, (len(has), 2))
+        second = rng.random(len(has)) < r["second_adjustment_share"]
+        for flag, (a, b), two in zip(has, picks, second):
+            drawn[flag] += [codes[a], codes[b]] if two else [codes[a]]
+    wrong = rng.random(len(drawn)) < r["invalid_snomed_share"]
+    for flag in np.flatnonzero(wrong):
+        sctid = drawn[flag][0]
+        drawn[flag][0] = sctid[:-1] + str((int(sctid[-1]) + 1) % 10)  # Verhoeff catches every single-digit error
+    return np.array(["|".join(dict.fromkeys(ids)) for ids in drawn], dtype=object)
 
 
 def epr_markers(rng: np.random.Generator, person_sub_icb: np.ndarray, dob: np.ndarray,

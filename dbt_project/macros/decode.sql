@@ -32,7 +32,7 @@
     end
 {%- endmacro %}
 
-{#- True when a |-separated category list contains the code. -#}
+{#- True when a |-separated code list contains the code (SQL expressions, e.g. a code list seed's column). -#}
 {% macro list_contains(list_column, code) -%}
-    ('|' || replace({{ list_column }}, ' ', '') || '|' like '%|{{ code }}|%')
+    ('|' || replace({{ list_column }}, ' ', '') || '|' like '%|' || {{ code }} || '|%')
 {%- endmacro %}

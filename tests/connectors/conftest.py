@@ -145,10 +145,10 @@ VALID_ROWS: dict[str, list[tuple[str | date | None, ...]]] = {
         ("CAM-003", NHS[2], "2013-01-15", "2025-04-07", "MHST", "04Y", None, None, None, None),
     ],
     "mpft__reasonable_adjustment_flags": [
-        ("RAF-001", NHS[0], "active", "2024-02-01", "2025-02-01", "AUTISM|SENSORY_HEARING",
-         "COMMUNICATION_SUPPORT|ENVIRONMENT"),
-        ("RAF-002", NHS[1], "inactive", "2023-05-10", None, "LEARNING_DISABILITY", "APPOINTMENT"),
-        ("RAF-003", NHS[2], "entered-in-error", "2025-03-03", None, "OTHER", "OTHER"),
+        ("RAF-001", NHS[0], "active", "RACONSENT", "2024-02-01", "2025-02-01", "RRE", "9|2", "001|009",
+         "441092009|719369003"),
+        ("RAF-002", NHS[1], "inactive", "RACONSENT", "2023-05-10", None, "RRE", "5", "008", "225861007"),
+        ("RAF-003", NHS[2], "entered-in-error", "RADISSENT", "2025-03-03", None, "RRE01", "10", "011", None),
     ],
     "mpft__epr_send_markers": [
         (NHS[0], "2024-03-01", "EHCP_NOTIFIED"),
@@ -163,9 +163,10 @@ VALID_ROWS: dict[str, list[tuple[str | date | None, ...]]] = {
         ("NS-003", NHS[1], date(2014, 2, 28), "01/07/2025", "AUTISM_ASSESSMENT", "05G", None, None, None, None),
     ],
     "nscht__reasonable_adjustment_flags": [
-        ("NF-001", NHS[3], "active", date(2024, 4, 1), None, "MENTAL_HEALTH", "CARER_SUPPORT"),
-        ("NF-002", NHS[2], "active", "12/12/2024", "12/06/2025", "AUTISM", "ENVIRONMENT|ACCESS"),
-        ("NF-003", NHS[1], "inactive", date(2022, 1, 5), None, "PHYSICAL_MOBILITY", "ACCESS"),
+        ("NF-001", NHS[3], "active", "RACONSENT", date(2024, 4, 1), None, "RLY", "7", "007", "1082681000000103"),
+        ("NF-002", NHS[2], "active", "RAREVOKED", "12/12/2024", "12/06/2025", "RLY", "9", "009|003",
+         "957371000000106"),
+        ("NF-003", NHS[1], "inactive", "RACONSENT", date(2022, 1, 5), None, "RLY", "3", "009", None),
     ],
 }
 

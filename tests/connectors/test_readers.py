@@ -61,11 +61,11 @@ def test_xlsx_human_headers_map_to_canonical_names_and_both_date_forms_parse(emp
 
 
 def _flags_sheet(cell_right_of_header: str | None) -> bytes:
-    """nscht flags with a cell in column I (the header ends at G) of data row 3: a value, or
+    """nscht flags with a cell in column L (the header ends at J) of data row 3: a value, or
     an empty but formatted cell as Excel leaves behind."""
     flags = "nscht__reasonable_adjustment_flags"
     workbook = load_workbook(io.BytesIO(extract_bytes(flags, valid_rows(flags))))
-    cell = workbook.active.cell(row=3, column=9, value=cell_right_of_header)
+    cell = workbook.active.cell(row=3, column=12, value=cell_right_of_header)
     cell.number_format = "0.00"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -84,6 +84,8 @@ def _broken_values(col: Column, c: Contract, row: dict) -> list[tuple[str | None
         found.append((f"{col.codes[0]}|NOT_AN_AGREED_CODE", "CODE_NOT_IN_LIST", "quarantined"))
     elif col.type == "nhs_number":
         found.append(("9434765918", "INVALID_NHS_NUMBER", "kept"))  # check digit off by one
+    elif col.type == "snomed_list":
+        found.append(("1082661000000100", "INVALID_SNOMED_ID", "kept"))  # in the value set, fails Verhoeff
     elif col.type == "postcode":
         found.append(("ST16 2A", "INVALID_POSTCODE", "kept"))
     elif col.type == "lsoa" and col.check_lookup:

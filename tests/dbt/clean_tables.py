@@ -48,8 +48,8 @@ CLEAN_COLUMNS: dict[str, list[str]] = {
         "closed_date",
     ],
     "mpft__reasonable_adjustment_flags": [
-        "flag_id", "nhs_number_pseudo", "status", "recorded_date", "last_reviewed_date",
-        "impairments", "adjustments",
+        "flag_id", "nhs_number_pseudo", "status", "consent", "recorded_date", "last_reviewed_date",
+        "recorded_by", "impairments", "adjustment_categories", "adjustments",
     ],
     "mpft__epr_send_markers": ["nhs_number_pseudo", "marker_date", "marker_source"],
 }

@@ -10,8 +10,11 @@ Council persons (la_child_id = SEN2 persontableid C.., UPN U.., early-years chil
 return (national-formats.md v2) carries no NHS number and no LSOA, so plan holders link to their GP
 registration by (dob, sex, postcode) and live where the census or the GP registration says:
   Amy  C01/U01      F 2015-03-10 (10)  active EHCP ASD MAINSTREAM White, L1; census E; GP N01 04Y; RA flag
-  Ben  C02/U02      M 2008-05-20 (17)  active EHCP SLCN SPECIAL_STATE Mixed; GP N02 (L2); LD register
-  Cara C03          F 2012-11-02 (12)  active EHCP SEMH SPECIAL_INDEPENDENT; GP N03 (L3)
+                                       (impairments 9, 5; category 009)
+  Ben  C02/U02      M 2008-05-20 (17)  active EHCP SLCN SPECIAL_STATE Mixed; GP N02 (L2); LD register;
+                                       an active RA flag with consent RADISSENT (does not count)
+  Cara C03          F 2012-11-02 (12)  active EHCP SEMH SPECIAL_INDEPENDENT; GP N03 (L3); an active RA
+                                       flag with consent RAREVOKED (does not count)
   Dan  C04/U04      M 2013-06-15 (12)  EHCP ceased 2024-12-31 (needs met); census K (SPLD), 200/100 sessions, L3
   Ola  C15          M 2006-02-01 (19)  active EHCP ASD FE_COLLEGE Asian; no GP registration, no census:
                                        residence unknown -> county only
@@ -34,9 +37,10 @@ Careers-service records (ccis_id P..), with their own LSOA: P02 Ben (L2), P13 C1
   to SEND services (no la_child_id, no UPN): they link to no person and still count.
 Health-only persons (NHS numbers N..):
   Jack N10  M 2001-02-01 (24)  LD register (check 2024-06-30, before the period), L2; RA flag F10 active
-                               at NSCHT and entered-in-error at MPFT
-  Kim  N11  F 2010-07-15 (15)  open SLT referral, L1; RA flag inactive
+                               at NSCHT (impairment 5; categories 008, 009) and entered-in-error at MPFT
+  Kim  N11  F 2010-07-15 (15)  open SLT referral, L1; RA flag inactive at MPFT, RADISSENT at NSCHT
   Leo  N12  EPR SEND marker only, no residence -> not a county resident
+  N19       an active RA flag with consent RADISSENT only: never a person
   N09a, N09b (twins, L3, practice 05W), N16 (L4, 05W), N17 (L5, 05G), N18 (no LSOA, 04Y)
 Files: the SEN2 named-plan module has an older accepted file, a superseded and a rejected file for
 the same date and a newer file after the reporting date, each with a second plan for Amy's assessment;
@@ -212,10 +216,12 @@ def _tracked(ccis, la, upn, dob, lsoa, sen_status, activity, month):
                 activity=activity, activity_month=month)
 
 
-def _flag(flag_id, nhs, status, recorded, reviewed, impairments, adjustments):
+def _flag(flag_id, nhs, status, recorded, reviewed, impairments, categories, adjustments,
+          consent="RACONSENT", ods="RRE"):
     return dict(
-        flag_id=flag_id, nhs_number_pseudo=pseudo(nhs), status=status, recorded_date=recorded,
-        last_reviewed_date=reviewed, impairments=impairments, adjustments=adjustments,
+        flag_id=flag_id, nhs_number_pseudo=pseudo(nhs), status=status, consent=consent, recorded_date=recorded,
+        last_reviewed_date=reviewed, recorded_by=ods, impairments=impairments, adjustment_categories=categories,
+        adjustments=adjustments,
     )
 
 
@@ -343,12 +349,19 @@ ROWS = {
         _camhs("T4", "N10", "2001-02-01", "2025-07-01", "GETTING_ADVICE", "05G", closed="2025-07-20"),
     ],
     ("mpft__reasonable_adjustment_flags", 32): [
-        _flag("F01", "N01", "active", "2024-03-01", None, "AUTISM|COMMUNICATION", "ENVIRONMENT"),
-        _flag("F10", "N10", "entered-in-error", "2024-01-01", "2025-06-01", "MENTAL_HEALTH", "OTHER"),
-        _flag("F11", "N11", "inactive", "2024-02-01", "2024-12-01", "SENSORY_HEARING", "COMMUNICATION_SUPPORT"),
+        _flag("F01", "N01", "active", "2024-03-01", None, "9|5", "009", "441092009|957371000000106"),
+        _flag("F10", "N10", "entered-in-error", "2024-01-01", "2025-06-01", "7", "011", None),
+        _flag("F11", "N11", "inactive", "2024-02-01", "2024-12-01", "2", "002", "225861007"),
+        # Ben and Cara are in the cohort; a dissent or revocation never counts nor links them to MPFT
+        _flag("F02", "N02", "active", "2024-05-01", None, "5", "001", "1082681000000103", consent="RADISSENT"),
+        _flag("F03", "N03", "active", "2024-05-01", None, "9", "001", None, consent="RAREVOKED"),
     ],
     ("nscht__reasonable_adjustment_flags", 41): [
-        _flag("F10", "N10", "active", "2024-01-01", "2025-01-01", "LEARNING_DISABILITY", "APPOINTMENT|CARER_SUPPORT"),
+        _flag("F10", "N10", "active", "2024-01-01", "2025-01-01", "5", "009|008", None, ods="RLY"),
+        # Kim's dissent at NSCHT: not linked, so NSCHT does not contribute to her
+        _flag("F12", "N11", "active", "2025-01-01", None, "7", "001", None, consent="RADISSENT", ods="RLY"),
+        # N19 is on no other record: a dissent names no one, so N19 is no identifier (linkage summary)
+        _flag("F19", "N19", "active", "2025-02-01", None, "9", "009", None, consent="RADISSENT", ods="RLY"),
     ],
     ("mpft__epr_send_markers", 33): [
         dict(nhs_number_pseudo=pseudo("N12"), marker_date="2024-05-01", marker_source="CLINICIAN"),

@@ -8,11 +8,13 @@ NEWCASTLE E07000195, STAFFORD E07000197. Crosswalk (registrations with a known L
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 
 import duckdb
 import pytest
 
+from connectors.contracts import REFERENCE_DIR
 from tests.dbt.hand_built_people import DATES_OF_BIRTH, PSEUDONYMS, pseudo
 
 COUNTY, CANNOCK, NEWCASTLE, STAFFORD, TAMWORTH = "E10000028", "E07000192", "E07000195", "E07000197", "E07000199"
@@ -235,14 +237,19 @@ EXPECTED = {
     ("cohort_size", CANNOCK, T, T): (5, None, 5, "DIRECT"),                        # Amy Rae Finn K20 Kim
     ("cohort_size", NEWCASTLE, T, T): (3, None, 3, "DIRECT"),                      # Ben Gus Jack
     ("cohort_size", STAFFORD, T, T): (2, None, 2, "DIRECT"),                       # Cara Dan
-    # RA flags: Amy (F01), Jack (F10: NSCHT active, MPFT's entered-in-error ignored); Kim inactive
+    # RA flags: Amy (F01), Jack (F10: NSCHT active, MPFT's entered-in-error ignored); Kim inactive (and
+    # RADISSENT at NSCHT); Ben's active RADISSENT and Cara's active RAREVOKED flags do not count
     ("ra_flag_coverage", COUNTY, T, T): (2, 11, 200 / 11, "DIRECT"),
     ("ra_flag_coverage", COUNTY, "SEN_STATUS", "EHCP"): (1, 4, 25, "DIRECT"),
     ("ra_flag_coverage", COUNTY, "SEN_STATUS", "SEN_SUPPORT"): (0, 2, 0, "DIRECT"),
     ("ra_flag_coverage", COUNTY, "SEN_STATUS", "EAPDR"): (0, 1, 0, "DIRECT"),
     ("ra_flag_coverage", COUNTY, "SEN_STATUS", "EARLY_YEARS_MARKER"): (0, 2, 0, "DIRECT"),
     ("ra_flag_coverage", COUNTY, "SEN_STATUS", "HEALTH_IDENTIFIED"): (1, 2, 50, "DIRECT"),
-    # EHCP holders linked to a GP registration, by (dob, sex, postcode): Amy, Ben, Cara; not Ola
+    # by impairment and adjustment category (code-list labels, RA_BREAKDOWNS below), of the whole cohort
+    ("ra_flag_coverage", NEWCASTLE, "IMPAIRMENT", "Learning or understanding or concentrating"):
+        (1, 3, 100 / 3, "DIRECT"),
+    ("ra_flag_coverage", CANNOCK, "ADJUSTMENT_CATEGORY", "Adjustments in relation to the environment of care"):
+        (1, 5, 20, "DIRECT"),
     ("cohort_health_linkage_rate", COUNTY, T, T): (3, 4, 75, "DIRECT"),
     ("cohort_health_linkage_rate", NEWCASTLE, T, T): (1, 1, 100, "DIRECT"),
 }
@@ -251,6 +258,23 @@ DIRECT_COUNTS_SUMMING_TO_COUNTY = ["eapdr_requests"]
 # People counted at COUNTY with no district (geography.md: a holder the linkage cannot place):
 # Ola and Pat hold plans, Ola is in the cohort.
 UNPLACED = {"ehcp_count": 2, "cohort_size": 1}
+
+
+
+def _labels(file: str) -> dict[str, str]:
+    with (REFERENCE_DIR / "radf" / file).open(encoding="utf-8", newline="") as f:
+        return {row["code"]: row["display"] for row in csv.DictReader(f)}
+
+
+# Cohort persons whose counting RA flags record each code: impairments Amy 9 and 5, Jack 5;
+# categories Amy 009, Jack 008 and 009. Kim's 2 and 002 (inactive), Jack's MPFT 7 and 011
+# (entered-in-error) and the dissents' and revocation's 5, 7, 9 and 001 do not count.
+RA_BREAKDOWNS = {("IMPAIRMENT", "ra_impairment_codes.csv"): {"5": 2, "9": 1},
+                 ("ADJUSTMENT_CATEGORY", "ra_adjustment_categories.csv"): {"008": 1, "009": 2}}
+for (breakdown, file), counted in RA_BREAKDOWNS.items():
+    for code, label in _labels(file).items():
+        n = counted.get(code, 0)
+        EXPECTED[("ra_flag_coverage", COUNTY, breakdown, label)] = (n, 11, 100 * n / 11, "DIRECT")
 
 
 def _close(actual, expected) -> bool:
@@ -385,11 +409,10 @@ def test_cohort_rows(warehouse):
         cohort = {r[0]: r[1:] for r in con.execute("""
             select person_id, sen_status, age_band, sex, residence_district_code, registered_sub_icb_code,
                    has_reasonable_adjustment_flag, reasonable_adjustment_impairments,
-                   reasonable_adjustment_adjustments, contributing_partners
+                   reasonable_adjustment_categories, contributing_partners
             from marts.mart_send_cohort""").fetchall()}
     assert cohort == {
-        pid("la_child_id", "C01"): ("EHCP", "5-10", "F", CANNOCK, "04Y", True, "AUTISM|COMMUNICATION", "ENVIRONMENT",
-                                    "council|icb|mpft"),
+        pid("la_child_id", "C01"): ("EHCP", "5-10", "F", CANNOCK, "04Y", True, "5|9", "009", "council|icb|mpft"),
         pid("la_child_id", "C02"): ("EHCP", "16-19", "M", NEWCASTLE, "05G", False, None, None, "council|icb|nscht"),
         pid("la_child_id", "C03"): ("EHCP", "11-15", "F", STAFFORD, "05V", False, None, None, "council|icb|mpft"),
         pid("la_child_id", "C15"): ("EHCP", "16-19", "M", None, None, False, None, None, "council"),
@@ -399,10 +422,26 @@ def test_cohort_rows(warehouse):
         pid("child_id", "K07"): ("EARLY_YEARS_MARKER", "0-4", "M", NEWCASTLE, "05G", False, None, None,
                                  "council|icb|mpft"),
         pid("child_id", "K20"): ("EARLY_YEARS_MARKER", "0-4", "F", CANNOCK, None, False, None, None, "council"),
-        pid("nhs_number", "N10"): ("HEALTH_IDENTIFIED", "20-25", "M", NEWCASTLE, "05G", True, "LEARNING_DISABILITY",
-                                   "APPOINTMENT|CARER_SUPPORT", "icb|mpft|nscht"),
+        pid("nhs_number", "N10"): ("HEALTH_IDENTIFIED", "20-25", "M", NEWCASTLE, "05G", True, "5", "008|009",
+                                   "icb|mpft|nscht"),
         pid("nhs_number", "N11"): ("HEALTH_IDENTIFIED", "11-15", "F", CANNOCK, "04Y", False, None, None, "icb|mpft"),
     }
+
+
+def test_a_dissent_or_revocation_is_landed_but_never_linked_to_a_person(warehouse):
+    """Ben's RADISSENT (MPFT), Cara's RAREVOKED (MPFT), Kim's and N19's RADISSENT (NSCHT) flags are
+    in staging but name no person: were they linked, Ben and Kim would gain a contributing partner
+    (test_cohort_rows), Ben and Cara the flag, and N19 would be an identifier (test_linkage_summary)."""
+    with duckdb.connect(str(warehouse)) as con:
+        staged = con.execute(
+            "select consent, count(*) from (select consent from staging.stg_mpft__reasonable_adjustment_flags"
+            " union all select consent from staging.stg_nscht__reasonable_adjustment_flags) group by all"
+            " order by all").fetchall()
+        linked = con.execute(
+            "select count(*) from intermediate.int_person_records where source like '%reasonable_adjustment%'"
+        ).fetchone()[0]
+    assert staged == [("RACONSENT", 4), ("RADISSENT", 3), ("RAREVOKED", 1)]
+    assert linked == 4
 
 
 def test_marts_hold_no_dates_of_birth_or_pseudonyms(warehouse):

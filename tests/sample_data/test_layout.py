@@ -40,8 +40,8 @@ CSV_HEADERS = {
         "sub_icb_code", "first_contact_date", "second_contact_date", "treatment_start_date",
         "closed_date"],
     ("mpft", "reasonable_adjustment_flags"): [
-        "flag_id", "nhs_number", "status", "recorded_date", "last_reviewed_date", "impairments",
-        "adjustments"],
+        "flag_id", "nhs_number", "status", "consent", "recorded_date", "last_reviewed_date", "recorded_by",
+        "impairments", "adjustment_categories", "adjustments"],
     ("mpft", "epr_send_markers"): ["nhs_number", "marker_date", "marker_source"],
 }
 # The SEN2 return's nine modules and the GIAS download (national-formats.md v2): headers as their contracts say.
@@ -54,8 +54,8 @@ XLSX_HEADERS = {
         "Sub-ICB Code", "First Contact Date", "Second Contact Date", "Treatment Start Date",
         "Closed Date"],
     "reasonable_adjustment_flags": [
-        "Flag ID", "NHS Number", "Status", "Recorded Date", "Last Reviewed Date", "Impairments",
-        "Adjustments"],
+        "Flag ID", "NHS Number", "Status", "Consent", "Recorded Date", "Last Reviewed Date", "Recorded By",
+        "Impairments", "Adjustment Categories", "Adjustments"],
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from connectors.contracts import DATE_TYPES, all_contracts
+from connectors.contracts import DATE_TYPES, REFERENCE_DIR, all_contracts
 from tests.sample_data.sen2_files import is_yes_no, sen2_date
 
 SEX = {"M", "F", "U"}
@@ -17,11 +17,10 @@ SUB_ICBS = {"04Y", "05D", "05G", "05Q", "05V", "05W"}
 DISTRICTS = {f"E0700019{d}" for d in range(2, 10)}
 SERVICE_LINES = {"CORE_CAMHS", "MHST", "GETTING_ADVICE", "AUTISM_ASSESSMENT"}
 FLAG_STATUS = {"active", "inactive", "entered-in-error"}
-IMPAIRMENTS = {"LEARNING_DISABILITY", "AUTISM", "NEURODIVERGENCE_OTHER", "MENTAL_HEALTH",
-               "SENSORY_HEARING", "SENSORY_VISION", "PHYSICAL_MOBILITY", "COMMUNICATION",
-               "LONG_TERM_CONDITION", "OTHER"}
-ADJUSTMENTS = {"COMMUNICATION_SUPPORT", "ENVIRONMENT", "APPOINTMENT", "CARER_SUPPORT", "ACCESS",
-               "INFORMATION_FORMAT", "OTHER"}
+# The national Reasonable Adjustment vocabulary (national-formats.md v2).
+CONSENT = {"RACONSENT", "RADISSENT", "RAREVOKED"}
+IMPAIRMENTS = {str(n) for n in [*range(1, 11), 12]}
+ADJUSTMENT_CATEGORIES = {f"{n:03d}" for n in range(1, 12)}
 
 CODES = {
     ("council", "school_census"): {
@@ -47,7 +46,8 @@ CODES = {
         "referral_source": {"HEALTH_VISITOR", "EARLY_YEARS", "SCHOOL", "PAEDIATRICS", "SELF", "OTHER"},
         "sub_icb_code": SUB_ICBS},
     ("mpft", "camhs_referrals"): {"service_line": SERVICE_LINES, "sub_icb_code": SUB_ICBS},
-    ("mpft", "reasonable_adjustment_flags"): {"status": FLAG_STATUS},
+    ("mpft", "reasonable_adjustment_flags"): {"status": FLAG_STATUS, "consent": CONSENT,
+                                              "recorded_by": {"RRE"}},
     ("mpft", "epr_send_markers"): {"marker_source": {"EHCP_NOTIFIED", "CLINICIAN", "SCHOOL_NURSE"}},
 }
 KEYS = {
@@ -70,8 +70,9 @@ NSCHT_COLUMNS = {
     "camhs_referrals": ["referral_id", "nhs_number", "date_of_birth", "referral_date", "service_line",
                         "sub_icb_code", "first_contact_date", "second_contact_date",
                         "treatment_start_date", "closed_date"],
-    "reasonable_adjustment_flags": ["flag_id", "nhs_number", "status", "recorded_date",
-                                    "last_reviewed_date", "impairments", "adjustments"],
+    "reasonable_adjustment_flags": ["flag_id", "nhs_number", "status", "consent", "recorded_date",
+                                    "last_reviewed_date", "recorded_by", "impairments", "adjustment_categories",
+                                    "adjustments"],
 }
 DATE_COLUMNS = {"date_of_birth", "census_date", "marker_date"}
 
@@ -119,8 +120,9 @@ def test_codes_come_from_the_spec_lists(tables):
     for partner in ("mpft", "nscht"):
         flags = tables[(partner, "reasonable_adjustment_flags")]
         assert set(flags.status) <= FLAG_STATUS
+        assert set(flags.consent) <= CONSENT
         assert set(flags.impairments.str.split("|").explode()) <= IMPAIRMENTS
-        assert set(flags.adjustments.str.split("|").explode()) <= ADJUSTMENTS
+        assert set(flags.adjustment_categories.str.split("|").explode()) <= ADJUSTMENT_CATEGORIES
         assert set(tables[(partner, "camhs_referrals")].service_line) <= SERVICE_LINES
 
 
@@ -136,6 +138,36 @@ def test_sen2_codes_are_the_contracts_code_lists(tables):
                 assert is_yes_no(values).all(), f"{key} {column.name}: {set(values[~is_yes_no(values)])}"
                 checked += 1
     assert checked >= 15
+
+
+def _verhoeff_valid(sctid: str) -> bool:
+    d = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+         [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+         [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+         [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]]
+    p = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+         [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 3, 1, 2, 6, 8, 7, 0], [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+         [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8]]
+    check = 0
+    for i, digit in enumerate(reversed(sctid)):
+        check = d[check][p[i % 8][int(digit)]]
+    return check == 0
+
+
+def test_flags_are_mostly_consented_with_adjustments_from_the_value_set(tables):
+    """Most flags have consent RACONSENT and some a dissent or revocation; nearly every SNOMED CT id
+    passes its check digit (a rare one does not), and those that pass are the value set's or the
+    valid forms of its two truncated ids."""
+    with (REFERENCE_DIR / "radf" / "ra_flag_codes.csv").open(encoding="utf-8") as f:
+        value_set = {line.split(",")[0] for line in f.read().splitlines()[1:]}
+    flags = pd.concat([tables[(partner, "reasonable_adjustment_flags")] for partner in ("mpft", "nscht")])
+    consent = flags.consent.value_counts(normalize=True)
+    assert consent["RACONSENT"] > 0.9 and consent[["RADISSENT", "RAREVOKED"]].min() > 0
+    ids = flags.adjustments.dropna().str.split("|").explode()
+    valid = ids[ids.map(_verhoeff_valid)]
+    assert 0 < 1 - len(valid) / len(ids) < 0.02
+    assert set(valid) - value_set == {"1082661000000107", "1082551000000105"} & set(valid)
+    assert len(set(valid) & value_set) > 50
 
 
 def test_keys_are_unique(tables):

@@ -6,6 +6,7 @@
 --   council <-> health: by NHS number where it is on exactly one council person and that person has
 --     one; else by (date of birth, sex, postcode) against the GP registration, unique on both sides.
 -- An ambiguous key is never linked: the identifier stays its own person and link_rule says why.
+-- A Reasonable Adjustment flag without consent RACONSENT names no person (national-formats.md v2).
 with council_records as (
     select persontableid_pseudo as la_child_id_pseudo, upn_pseudo,
            cast(null as {{ dbt.type_string() }}) as child_id_pseudo, cast(null as {{ dbt.type_string() }}) as nhs_number_pseudo,
@@ -115,7 +116,9 @@ health_nhs_numbers as (
     union select nhs_number_pseudo from {{ ref('stg_mpft__camhs_referrals') }}
     union select nhs_number_pseudo from {{ ref('stg_nscht__camhs_referrals') }}
     union select nhs_number_pseudo from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
+          where consent = 'RACONSENT'
     union select nhs_number_pseudo from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
+          where consent = 'RACONSENT'
     union select nhs_number_pseudo from {{ ref('stg_mpft__epr_send_markers') }}
     union select nhs_number_pseudo from council_nhs_numbers
 ),

@@ -4,7 +4,8 @@
 -- sex, residence LSOA and the date the record observed the person. source_rank orders the sources
 -- supplying age, sex and residence (1 first): SEN2 person (age and sex; SEN2 carries a postcode,
 -- not an LSOA), school census, GP registration, early years, post-16, SLT; null for records that
--- only show the person was seen.
+-- only show the person was seen. Reasonable Adjustment flags are records only with consent
+-- RACONSENT (national-formats.md v2).
 with links as (
     select identifier, person_id from {{ ref('int_person_links') }}
 ),
@@ -66,11 +67,13 @@ records as (
            _row_number, 'mpft_reasonable_adjustment_flags', 'mpft', null,
            null, null, null, recorded_date
     from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
+    where consent = 'RACONSENT'  -- a dissent or revocation is never linked to a person
     union all
     select {{ person_identifier(nhs_number='nhs_number_pseudo') }},
            _row_number, 'nscht_reasonable_adjustment_flags', 'nscht', null,
            null, null, null, recorded_date
     from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
+    where consent = 'RACONSENT'  -- a dissent or revocation is never linked to a person
     union all
     select {{ person_identifier(nhs_number='nhs_number_pseudo') }},
            _row_number, 'mpft_epr_send_markers', 'mpft', null,

@@ -1,14 +1,18 @@
--- One row per person with an active Reasonable Adjustment flag at the reporting date, with the
--- impairment and adjustment categories of their active flags. Per flag_id the latest record
--- across MPFT and NSCHT decides (latest review, else recording date); entered-in-error records
--- are ignored.
+-- One row per person with the Reasonable Adjustment flag at the reporting date (national-formats.md
+-- v2): a flag record counts when it is active with consent RACONSENT. Per flag_id the latest record
+-- across MPFT and NSCHT decides (latest review, else recording date), so a later dissent or
+-- revocation withdraws the flag; entered-in-error records are ignored. RADISSENT and RAREVOKED
+-- records are never linked to a person (int_person_records holds RACONSENT records only).
+-- With the impairment codes and adjustment categories of the person's counting flags, |-separated.
 with flag_records as (
     select 'mpft_reasonable_adjustment_flags' as person_source, _row_number,
-           flag_id, provider, flag_status, recorded_date, last_reviewed_date, impairments, adjustments
+           flag_id, provider, flag_status, consent, recorded_date, last_reviewed_date,
+           impairments, adjustment_categories
     from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
     union all
     select 'nscht_reasonable_adjustment_flags', _row_number,
-           flag_id, provider, flag_status, recorded_date, last_reviewed_date, impairments, adjustments
+           flag_id, provider, flag_status, consent, recorded_date, last_reviewed_date,
+           impairments, adjustment_categories
     from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
 ),
 
@@ -24,41 +28,49 @@ latest as (
       and recorded_date <= {{ reporting_date() }}
 ),
 
-active_flags as (
-    select person.person_id, latest.impairments, latest.adjustments
+counting_flags as (
+    select person.person_id, latest.impairments, latest.adjustment_categories
     from latest
-    -- record_person's join, the source taken from the record (two trusts' flags)
+    -- record_person's join, the source taken from the record (two trusts' flags); it admits
+    -- RACONSENT records only
     inner join {{ ref('int_person_records') }} as person
         on person.source = latest.person_source and person.record_number = latest._row_number
     where latest.recency = 1
       and latest.flag_status = 'active'
 ),
 
+impairments as (
+    select distinct flags.person_id, codes.code
+    from counting_flags as flags
+    inner join {{ ref('ra_impairment_codes') }} as codes on {{ list_contains('flags.impairments', 'codes.code') }}
+),
+
 categories as (
-    select
-        person_id,
-        count(*) as active_flags
-        {%- for code in var('impairment_categories') %}
-        , max(case when {{ list_contains('impairments', code) }} then 1 else 0 end) as impairment_{{ loop.index }}
-        {%- endfor %}
-        {%- for code in var('adjustment_categories') %}
-        , max(case when {{ list_contains('adjustments', code) }} then 1 else 0 end) as adjustment_{{ loop.index }}
-        {%- endfor %}
-    from active_flags
-    group by person_id
+    select distinct flags.person_id, codes.code
+    from counting_flags as flags
+    inner join {{ ref('ra_adjustment_categories') }} as codes
+        on {{ list_contains('flags.adjustment_categories', 'codes.code') }}
+),
+
+impairment_lists as (
+    select person_id, {{ ordered_string_agg('code', "'|'") }} as impairment_codes
+    from impairments group by person_id
+),
+
+category_lists as (
+    select person_id, {{ ordered_string_agg('code', "'|'") }} as adjustment_categories
+    from categories group by person_id
+),
+
+people as (
+    select person_id, count(*) as active_flags from counting_flags group by person_id
 )
 
 select
-    person_id,
-    active_flags,
-    nullif(concat_ws('|'
-        {%- for code in var('impairment_categories') %}
-        , case when impairment_{{ loop.index }} = 1 then '{{ code }}' end
-        {%- endfor %}
-    ), '') as impairment_categories,
-    nullif(concat_ws('|'
-        {%- for code in var('adjustment_categories') %}
-        , case when adjustment_{{ loop.index }} = 1 then '{{ code }}' end
-        {%- endfor %}
-    ), '') as adjustment_categories
-from categories
+    people.person_id,
+    people.active_flags,
+    impairment_lists.impairment_codes,
+    category_lists.adjustment_categories
+from people
+left join impairment_lists on impairment_lists.person_id = people.person_id
+left join category_lists on category_lists.person_id = people.person_id
