@@ -157,13 +157,9 @@ def _record_rejection(con, partner, extract, delivery, data, rejected: FileRejec
 
 
 def _check_header(contract: Contract, source: Source) -> tuple[list[int | None], str | None]:
-    """Position of each contract column in the file; rejects when a column is missing or repeated."""
-    repeated = sorted({h for h in source.header if h and source.header.count(h) > 1}, key=source.header.index)
-    if repeated:
-        where = "; ".join(f"{h!r} in columns " + ", ".join(str(i + 1) for i, x in enumerate(source.header) if x == h)
-                          for h in repeated)
-        raise FileRejected("DUPLICATE_COLUMN", f"{source.name}: the header repeats column name(s): {where}; "
-                                               "send each column once")
+    """Position of each contract column in the file; rejects when a column is missing or repeated.
+    Missing columns are named first: a file without a header has its first row read as one, and a
+    repeated value there is data, never quoted (only the contract's own column names are)."""
     positions = {h: i for i, h in enumerate(source.header)}
     missing = [c.source_header for c in contract.columns if c.source_header not in positions]
     if missing:
@@ -174,6 +170,13 @@ def _check_header(contract: Contract, source: Source) -> tuple[list[int | None],
             "MISSING_COLUMN",
             f"{source.name}: missing required column(s) {', '.join(repr(m) for m in missing)}{hint}",
         )
+    known = {c.source_header for c in contract.columns}
+    repeated = sorted({h for h in source.header if h and source.header.count(h) > 1}, key=source.header.index)
+    if repeated:
+        where = "; ".join((repr(h) if h in known else "a name outside the contract") + " in columns "
+                          + ", ".join(str(i + 1) for i, x in enumerate(source.header) if x == h) for h in repeated)
+        raise FileRejected("DUPLICATE_COLUMN", f"{source.name}: the header repeats column name(s): {where}; "
+                                               "send each column once")
     expected = {c.source_header for c in contract.columns}
     extra = [h for h in source.header if h not in expected]
     note = (f"{source.name}: unexpected extra column(s) ignored: {', '.join(repr(e) for e in extra)}"

@@ -54,7 +54,7 @@ def test_missing_required_column_is_rejected_naming_column_and_file(wh):
 
 def test_file_without_header_is_rejected_without_echoing_its_identifiers(wh):
     rows = valid_rows(CENSUS)
-    rows[0]["fsm_eligible"] = "Y"  # the first row, read as the header, then repeats no value
+    rows[0]["la_child_id"] = rows[0]["upn"]  # read as the header, the first row repeats an identifier
     outcome = land_census(wh, "\n".join(census_lines(rows)[1:]).encode())
 
     assert outcome.status == "rejected"
