@@ -97,6 +97,9 @@ class Contract:
     group: str | None = None
     # (parent extract, column): each row's id of its parent record in the same delivery.
     parent: tuple[str, str] | None = None
+    # (column, value, reason): at most one row per parent id has this value; every row of a parent
+    # with more is kept with the reason (SEN2: one need of rank 1 per active plan).
+    one_per_parent: tuple[str, str, str] | None = None
 
     @property
     def clean_columns(self) -> tuple[Column, ...]:
@@ -209,6 +212,10 @@ def _load(path: Path, code_lists: dict[str, list[str]], quality_defaults: dict[s
     parent = spec.get("parent")
     if parent is not None and (set(parent) != {"extract", "column"} or parent["column"] not in names):
         raise ContractError(path, "parent must be {extract: <module>, column: <a column of this contract>}")
+    one = spec.get("one_per_parent")
+    if one is not None and (parent is None or set(one) != {"column", "value", "reason"} or one["column"] not in names):
+        raise ContractError(path, "one_per_parent must be {column: <a column>, value: <code>, reason: <REASON>} "
+                                  "and needs a parent")
     return Contract(
         partner=path.parent.name, extract=path.stem, title=spec["title"],
         cadence=spec["cadence"], key=tuple(spec["key"]), columns=tuple(columns),
@@ -216,6 +223,7 @@ def _load(path: Path, code_lists: dict[str, list[str]], quality_defaults: dict[s
         delivery=spec.get("delivery", "drop"), date_forms=date_forms,
         encoding=spec.get("encoding", "utf-8"), group=spec.get("group"),
         parent=(parent["extract"], parent["column"]) if parent else None,
+        one_per_parent=(one["column"], str(one["value"]), one["reason"]) if one else None,
     )
 
 

@@ -288,6 +288,15 @@ def _record_row_issues(con, contract: Contract, file_id: int, delivery: Delivery
                                   for k in contract.key if contract.column(k).required)])
         + ") where _row_number > first_row"
     )
+    if contract.one_per_parent:
+        column, value, reason = contract.one_per_parent
+        parent = q(contract.parent[1])
+        selects.append(
+            f"select _file_id, _row_number, '{column}', '{reason}', 'kept', '{prefix}: row ' || _row_number || "
+            f"', field {column}: more than one row of {contract.parent[1]} ' || {parent} || ' has {column} {value} "
+            "(row kept, which is right is unknown)' from (select *, count(*) over (partition by "
+            f"{parent}) as rows_with from parsed_rows where trim({q(column)}) = '{value}' and {parent} is not null) "
+            "where rows_with > 1")
     sql = "insert into landing.row_issues " + "\nunion all\n".join(selects)
     params = {"file_id": file_id, "as_at": delivery.as_at}
     con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})

@@ -142,6 +142,19 @@ def test_a_repeated_id_within_a_module_is_a_duplicate_key(wh):
     assert counts(outcomes["sen2_assessment"]) == ("accepted", 3, 2, 1)
 
 
+def test_two_needs_of_rank_1_for_one_active_plan_are_kept_with_a_row_issue(wh):
+    needs = rows("sen2_senneed", r1={"activeplanstableid": "AP-1"})  # AP-1: ASD and SEMH, both rank 1
+    outcomes = land_delivery(wh, sen2_senneed=needs)
+
+    need = outcomes["sen2_senneed"]
+    assert counts(need) == ("accepted", 3, 3, 0)
+    assert wh.issues(need["file_id"]) == [
+        (row, "sentyperank", "MORE_THAN_ONE_RANK_1_NEED", "kept", f"sen2_senneed_20250731.csv: row {row}, field "
+         "sentyperank: more than one row of activeplanstableid AP-1 has sentyperank 1 (row kept, which is right "
+         "is unknown)") for row in (2, 3)]
+    assert [r["sentyperank"] for r in wh.rows("clean", "council__sen2_senneed", need["file_id"])] == ["1"] * 3
+
+
 def test_text_items_without_a_code_list_land_as_received(wh):
     odd = {"planres": "anything at all", "planwbp": "?", "dp": "xx"}
     outcomes = land_delivery(wh, sen2_namedplan=rows("sen2_namedplan", r0=odd))
