@@ -1,11 +1,42 @@
-"""Code lists of the partner extract specification used by the generator."""
+"""Code lists the generator draws from: the extracts' (read from their contracts) and its own world's."""
 from __future__ import annotations
 
 import csv
 
 from connectors.contracts import REFERENCE_DIR, contract_for
 
-NEEDS = ["SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA"]
+
+def _codes(partner: str, extract: str, column: str) -> list[str]:
+    """A column's code list, as its extract contract (the one owner) gives it, in order."""
+    return list(contract_for(partner, extract).column(column).codes)
+
+
+# The extracts' code lists, from their contracts.
+NEEDS = _codes("council", "school_census", "primary_need")
+YES_NO = _codes("council", "school_census", "fsm_eligible")
+SCHOOL_TYPES = _codes("council", "school_census", "school_type")
+YEAR_GROUPS = _codes("council", "school_census", "year_group")
+SEN_PROVISION = _codes("council", "school_census", "sen_provision")
+SUPPORT_TYPES = _codes("council", "eapdr_requests", "support_type")
+EAPDR_STATUS = _codes("council", "eapdr_requests", "status")
+EAPDR_OUTCOMES = _codes("council", "eapdr_requests", "outcome")
+ENTITLEMENTS = _codes("council", "early_years_entitlements", "entitlement")
+MARKER_SOURCES = _codes("council", "early_years_entitlements", "send_marker_source")
+SEN_STATUS = _codes("council", "post16_activity", "sen_status")
+ACTIVITIES = _codes("council", "post16_activity", "activity")
+SLT_SOURCES = _codes("mpft", "slt_referrals", "referral_source")
+SERVICE_LINES = _codes("mpft", "camhs_referrals", "service_line")
+FLAG_STATUS = _codes("mpft", "reasonable_adjustment_flags", "status")
+EPR_SOURCES = _codes("mpft", "epr_send_markers", "marker_source")
+# The national Reasonable Adjustment vocabulary, as the flags contract reads it from reference/radf/.
+CONSENT = _codes("mpft", "reasonable_adjustment_flags", "consent")
+IMPAIRMENTS = _codes("mpft", "reasonable_adjustment_flags", "impairments")
+ADJUSTMENT_CATEGORIES = _codes("mpft", "reasonable_adjustment_flags", "adjustment_categories")
+with (REFERENCE_DIR / "radf" / "ra_flag_codes.csv").open(encoding="utf-8", newline="") as _f:
+    FLAG_CODE_ROWS = [row["snomed_code"] for row in csv.DictReader(_f)]  # the value set in file order
+
+# The generator's own world: placement types (the DfE's categories, int_sen2_placement_types), and
+# how requests and plans go (calibration.yml's keys), written into the SEN2 return's codes by sen2.py.
 PLACEMENTS = ["MAINSTREAM", "RESOURCED_PROVISION", "SPECIAL_STATE", "SPECIAL_INDEPENDENT", "AP_PRU",
               "FE_COLLEGE", "EARLY_YEARS", "HOME_EDUCATED", "NEET", "OTHER"]
 SCHOOL_PLACEMENTS = ["MAINSTREAM", "RESOURCED_PROVISION", "SPECIAL_STATE", "AP_PRU"]
@@ -13,26 +44,4 @@ CEASE_REASONS = ["NO_LONGER_ENGAGING", "MOVED_LA", "HIGHER_EDUCATION", "EMPLOYME
 REQUESTERS = ["PARENT", "SCHOOL", "YOUNG_PERSON", "HEALTH", "OTHER"]
 DECISIONS = ["YES", "NO", "PENDING"]
 OUTCOMES = ["ISSUE", "NO_ISSUE", "PENDING", "WITHDRAWN"]
-YES_NO = ["Y", "N"]
-SCHOOL_TYPES = ["PRIMARY", "SECONDARY", "SPECIAL", "AP_PRU", "ALL_THROUGH"]
-YEAR_GROUPS = ["N1", "N2", "R"] + [str(y) for y in range(1, 15)]
 FIRST_YEAR_GROUP_AGE = 2   # academic age (on 31 August) of year group N1
-SEN_PROVISION = ["E", "K", "N"]
-SUPPORT_TYPES = ["SEDIS", "EDUCATIONAL_PSYCHOLOGY", "SPECIALIST_TEACHING", "AUTISM_INCLUSION", "OTHER"]
-EAPDR_STATUS = ["OPEN", "CLOSED"]
-EAPDR_OUTCOMES = ["NEEDS_MET_IN_SETTING", "ESCALATED_TO_EHCNA", "WITHDRAWN"]
-ENTITLEMENTS = ["THINK2", "WP_UNDER3", "UNIVERSAL_3_4", "WP_3_4"]
-MARKER_SOURCES = ["SENIF", "DAF", "OTHER"]
-SEN_STATUS = ["EHCP", "SEN_SUPPORT", "NONE"]
-ACTIVITIES = ["EET", "NEET", "NOT_KNOWN"]
-SLT_SOURCES = ["HEALTH_VISITOR", "EARLY_YEARS", "SCHOOL", "PAEDIATRICS", "SELF", "OTHER"]
-SERVICE_LINES = ["CORE_CAMHS", "MHST", "GETTING_ADVICE", "AUTISM_ASSESSMENT"]
-FLAG_STATUS = ["active", "inactive", "entered-in-error"]
-# The national Reasonable Adjustment vocabulary, as the flags contract reads it from reference/radf/.
-_FLAGS = contract_for("mpft", "reasonable_adjustment_flags")
-CONSENT = list(_FLAGS.column("consent").codes)
-IMPAIRMENTS = list(_FLAGS.column("impairments").codes)
-ADJUSTMENT_CATEGORIES = list(_FLAGS.column("adjustment_categories").codes)
-with (REFERENCE_DIR / "radf" / "ra_flag_codes.csv").open(encoding="utf-8", newline="") as _f:
-    FLAG_CODE_ROWS = [row["snomed_code"] for row in csv.DictReader(_f)]  # the value set in file order
-EPR_SOURCES = ["EHCP_NOTIFIED", "CLINICIAN", "SCHOOL_NURSE"]
