@@ -82,7 +82,7 @@ def test_chromium_draws_the_scorecard_and_the_charts_with_readable_contrast(repo
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))  # no heading level skipped
     scorecard = re.search(r"<caption>Deliveries, rows and checks for each extract</caption>.*?</table>", dom, re.S)
     assert scorecard and len(re.findall(r"<tr>", scorecard.group())) == 1 + len(all_contracts())  # header, extracts
-    assert "EHC plans held in the last 3 years" in scorecard.group()
+    assert "Pupils on roll at the latest school census" in scorecard.group()
     charts = re.findall(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)"', dom)
     assert len(charts) == 2 and all(len(alt) > 40 for alt in charts)
     widths = re.search(r'data-chart-widths="([\d ]+)"', dom).group(1).split()
