@@ -30,7 +30,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from publication.benchmarks import public_kpi_benchmarks, public_reconciliation, reconciliation_primary_suppression
+from publication.benchmarks import (
+    flow_reconciliation_primary_suppression, public_flow_reconciliation, public_kpi_benchmarks, public_reconciliation,
+    reconciliation_primary_suppression,
+)
 from publication.data_dictionary import DICTIONARY_COLUMNS, dictionary_rows
 from publication.dbt_manifest import published_models
 from publication.ees import ees_files
@@ -93,6 +96,8 @@ FORMS = {
     "kpi_benchmarks": Form("kpi_id, breakdown, breakdown_value, comparator, geography_code",
                            from_public_kpi_values=public_kpi_benchmarks),
     "ehcp_reconciliation": Form("census_date", public_reconciliation, primary=reconciliation_primary_suppression),
+    "ehcp_flow_reconciliation": Form("kpi_id, dfe_time_period", public_flow_reconciliation,
+                                     primary=flow_reconciliation_primary_suppression),
 }
 TIERS = ("restricted", "public")
 

@@ -1,6 +1,7 @@
 """The board report's comparators: each KPI the DfE also publishes, county vs region vs England,
-and the January reconciliation of the warehouse's plan count with the DfE's (marts
-``kpi_benchmarks`` and ``ehcp_reconciliation``; nothing is shown before they are built)."""
+the January reconciliation of the warehouse's plan count with the DfE's, and the calendar-year
+measures beside the DfE's (marts ``kpi_benchmarks``, ``ehcp_reconciliation`` and
+``ehcp_flow_reconciliation``; nothing is shown before they are built)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -42,6 +43,17 @@ class Reconciliation:
     difference: float | None
     difference_percent: float | None
     dfe_missing_reason: str | None
+
+
+@dataclass(frozen=True)
+class FlowReconciliation:
+    """A calendar-year measure: the warehouse's figure from the SEN2 return beside the DfE's."""
+
+    name: str
+    period_label: str
+    warehouse: Figure
+    dfe: Figure
+    difference: str  # "+3" plans or "-1.2 points", or "–" when either figure is missing
 
 
 def _ordinal(n: int) -> str:
@@ -93,3 +105,26 @@ def reconciliations(con: duckdb.DuckDBPyConnection) -> list[Reconciliation]:
         from marts.ehcp_reconciliation order by census_date desc
     """)
     return [Reconciliation(*r) for r in cursor.fetchall()]
+
+
+def flow_reconciliations(con: duckdb.DuckDBPyConnection) -> list[FlowReconciliation]:
+    """The calendar-year measures, newest year first, in catalogue order within a year."""
+    if not (table_exists(con, "marts.ehcp_flow_reconciliation") and table_exists(con, "marts.kpi_catalogue")):
+        return []
+    cursor = con.execute("""
+        select c.name, r.period_label, r.unit, r.warehouse_value, r.status, r.dfe_value, r.dfe_missing_reason,
+               r.difference
+        from marts.ehcp_flow_reconciliation r
+        join (select kpi_id, name, row_number() over () as kpi_order from marts.kpi_catalogue) c using (kpi_id)
+        order by r.period_end desc, c.kpi_order
+    """)
+    found = []
+    for name, period, unit, warehouse, status, dfe, missing_reason, difference in cursor.fetchall():
+        shown = [_shown(warehouse, unit, status.replace("_", " ")), _shown(dfe, unit, missing_reason)]
+        if difference is None:
+            change = "–"
+        else:
+            change = f"{difference:+,.0f}" if unit == "count" else f"{difference:+.1f} points"
+        found.append(FlowReconciliation(name, period, *(Figure(text, period, missing) for text, missing in shown),
+                                        change))
+    return found

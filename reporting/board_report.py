@@ -99,6 +99,7 @@ def build_report(
         charts=[failed_checks_chart(trend), pass_rate_chart(trend)] if len(trend) > 1 else [],
         comparisons=benchmarks.comparisons(con),
         reconciliations=benchmarks.reconciliations(con),
+        flow_reconciliations=benchmarks.flow_reconciliations(con),
     )
     path = reports_dir / entry.file
     path.write_text(html, encoding="utf-8")

@@ -12,6 +12,7 @@ TABLE_NAMES = {
     "kpi_values": "the KPI table",
     "sub_icb_district_crosswalk": "the sub-ICB to district crosswalk",
     "ehcp_reconciliation": "the comparison of EHC plans with the DfE's figures",
+    "ehcp_flow_reconciliation": "the comparison of the calendar-year measures with the DfE's figures",
 }
 
 

@@ -1,4 +1,5 @@
-"""kpi_benchmarks and ehcp_reconciliation over the hand-built people and DfE rows (hand_built_dfe.py).
+"""kpi_benchmarks, ehcp_reconciliation and ehcp_flow_reconciliation over the hand-built people and DfE rows
+(hand_built_dfe.py).
 
 Reporting date 2025-07-31: the January comparator is January 2025 (census day 2025-01-16), the
 calendar-year comparator 2024 (2025 ends after the reporting date).
@@ -119,6 +120,29 @@ def test_january_reconciliation(warehouse):
     with duckdb.connect(str(warehouse)) as con:
         statuses = con.execute("select distinct status, dfe_status from marts.ehcp_reconciliation").fetchall()
     assert statuses == [("available", "available")]
+
+
+def test_calendar_year_measures_beside_the_dfe(warehouse):
+    """2024 from the hand-built SEN2 return (E1-E4 received in 2024; E3 decided in 2025) beside
+    Staffordshire's 2024 figures: requests E1 E2 E3 E4 = 4 vs 20; decided E1 E2 E4, none refused = 0%
+    vs 10 of 18; assessments decided: E4 issued = 100% vs 9 issued of a z; 20 weeks: E4 is an
+    exception, so none without (not applicable) vs 2 of 8, and 142 days with them = 0% vs 3 of 10;
+    mediation E2 = 1 of 4 vs 2 of 20; tribunal E3 = 1 of 4 vs x. No 2023 or 2025 figure for the county."""
+    with duckdb.connect(str(warehouse)) as con:
+        rows = con.execute(
+            "select kpi_id, dfe_time_period, warehouse_numerator, warehouse_denominator, warehouse_value, dfe_value,"
+            " dfe_missing_reason is not null, difference, status from marts.ehcp_flow_reconciliation").fetchall()
+    got = {r[0]: r[1:] for r in rows}
+    assert got == {
+        "ehcna_requests": ("2024", 4, None, 4, 20, False, -16, "available"),
+        "ehcna_refusal_rate": ("2024", 0, 3, 0, pytest.approx(1000 / 18), False, pytest.approx(-1000 / 18),
+                               "available"),
+        "ehcna_issue_rate": ("2024", 1, 1, 100, None, True, None, "available"),
+        "ehcp_issued_20_weeks": ("2024", 0, 0, None, 25, False, None, "not_applicable"),
+        "ehcp_issued_20_weeks_all": ("2024", 0, 1, 0, 30, False, -30, "available"),
+        "mediation_rate": ("2024", 1, 4, 25, 10, False, 15, "available"),
+        "tribunal_rate": ("2024", 1, 4, 25, None, True, None, "available"),
+    }
 
 
 def test_without_the_dfe_tables_the_staging_models_are_empty(tmp_path):

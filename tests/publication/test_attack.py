@@ -6,7 +6,7 @@ import pytest
 
 import publication.benchmarks as benchmarks
 import publication.disclosure as disclosure
-from publication.benchmarks import public_reconciliation
+from publication.benchmarks import as_kpi_rows, public_flow_reconciliation, public_reconciliation
 from publication.disclosure import DisclosureSettings, public_crosswalk, public_kpi_values
 from publication.geographies import whole_of_area
 from tests.publication.attacker import attack, crosswalk_counts, reconciliation_counts, recovered_pairs
@@ -186,6 +186,21 @@ def test_no_council_count_is_recovered_from_the_reconciliation(monkeypatch):
     public = public_reconciliation(restricted, DisclosureSettings())
     found = attack(reconciliation_counts(public, COUNTY), as_counts[1], {})
     assert {(f.key[2], f.low, f.high) for f in found} == {("TOTAL", 2.5, 7.5)} and len(found) >= 2
+
+
+def test_no_count_is_recovered_from_the_calendar_year_reconciliation(monkeypatch):
+    """A year's tribunals (6 of 2022 requests) and its requests: the public rows read as kpi_values rows."""
+    restricted = pd.DataFrame({
+        "kpi_id": ["ehcna_requests", "tribunal_rate"], "unit": ["count", "percent"],
+        "warehouse_numerator": [2022.0, 6.0], "warehouse_denominator": [np.nan, 2022.0],
+        "warehouse_value": [2022.0, 600 / 2022], "dfe_value": [2030.0, 0.3], "period_end": "2024-12-31",
+        "status": "available"})
+    public = public_flow_reconciliation(restricted, DisclosureSettings())
+    assert attack(as_kpi_rows(public), as_kpi_rows(restricted), {}) == []
+    monkeypatch.setattr(disclosure, "primary_suppression", lambda kpis, settings: np.zeros(len(kpis), dtype=bool))
+    public = public_flow_reconciliation(restricted, DisclosureSettings())
+    found = attack(as_kpi_rows(public), as_kpi_rows(restricted), {})
+    assert {f.kpi_id for f in found} == {"tribunal_rate"}
 
 
 def test_no_population_is_recovered_from_the_public_crosswalk(monkeypatch, crosswalk):

@@ -1,10 +1,11 @@
-"""Public tiers of kpi_benchmarks and ehcp_reconciliation: warehouse figures protected, DfE figures as published."""
+"""Public tiers of kpi_benchmarks, ehcp_reconciliation and ehcp_flow_reconciliation: warehouse figures protected,
+DfE figures as published."""
 import math
 
 import pandas as pd
 import pytest
 
-from publication.benchmarks import public_kpi_benchmarks, public_reconciliation
+from publication.benchmarks import public_flow_reconciliation, public_kpi_benchmarks, public_reconciliation
 from publication.disclosure import DisclosureSettings, public_kpi_values
 
 COUNTY = "E10000028"
@@ -69,3 +70,28 @@ def test_reconciliation_counts_are_rounded_and_the_difference_comes_from_the_rou
     assert public["dfe_status"].tolist() == ["available"] * 2
     assert public[["warehouse_ehcp_count", "difference"]].iloc[1].isna().all()
     assert public["dfe_ehcp_count"].tolist() == [7490, 8461]
+
+
+def flow_reconciliation(*rows: tuple) -> pd.DataFrame:
+    """Calendar-year rows (kpi_id, unit, numerator, denominator, DfE value) of 2024."""
+    frame = pd.DataFrame(rows, columns=["kpi_id", "unit", "warehouse_numerator", "warehouse_denominator", "dfe_value"])
+    is_count = frame["unit"] == "count"
+    frame["warehouse_value"] = frame["warehouse_numerator"].where(
+        is_count, 100 * frame["warehouse_numerator"] / frame["warehouse_denominator"])
+    frame["difference"] = frame["warehouse_value"] - frame["dfe_value"]
+    return frame.assign(period_end="2024-12-31", dfe_time_period="2024", suppressed=False, status="available",
+                        dfe_status="available")
+
+
+def test_calendar_year_figures_take_the_kpi_rules_and_the_difference_comes_from_the_public_figure():
+    restricted = flow_reconciliation(("ehcna_requests", "count", 2022.0, None, 2030.0),
+                                     ("ehcna_refusal_rate", "percent", 888.0, 2003.0, 44.0),
+                                     ("tribunal_rate", "percent", 6.0, 2022.0, 0.3))
+    public = public_flow_reconciliation(restricted, DisclosureSettings())
+
+    assert public["warehouse_numerator"].tolist()[:2] == [2020, 890] and public["warehouse_denominator"][1] == 2005
+    assert public["warehouse_value"][0] == 2020 and public["difference"][0] == -10
+    assert public["warehouse_value"][1] == pytest.approx(44.4) and public["difference"][1] == pytest.approx(0.4)
+    assert public["status"].tolist() == ["available", "available", "suppressed"]  # 6 tribunals: withheld
+    assert public.loc[2, ["warehouse_numerator", "warehouse_denominator", "warehouse_value", "difference"]].isna().all()
+    assert public["dfe_value"].tolist() == [2030, 44, 0.3]

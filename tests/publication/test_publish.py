@@ -18,9 +18,9 @@ from tests.publication.ees_rules import problems
 REPORTING_DATE = date(2025, 7, 31)
 TABLES = {
     "restricted": {"kpi_values": 6, "kpi_history": 12, "sub_icb_district_crosswalk": 4, "send_cohort": 10,
-                   "kpi_catalogue": 2, "kpi_benchmarks": 2, "ehcp_reconciliation": 1},
+                   "kpi_catalogue": 2, "kpi_benchmarks": 2, "ehcp_reconciliation": 1, "ehcp_flow_reconciliation": 2},
     "public": {"kpi_values": 6, "kpi_history": 12, "sub_icb_district_crosswalk": 4, "kpi_catalogue": 2,
-               "kpi_benchmarks": 2, "ehcp_reconciliation": 1},
+               "kpi_benchmarks": 2, "ehcp_reconciliation": 1, "ehcp_flow_reconciliation": 2},
 }
 FILES = tuple(f"{tier}/{table}.{kind}" for tier, tables in TABLES.items()
               for table in [*tables, "data_dictionary"] for kind in ("csv", "parquet")) + (
@@ -94,6 +94,16 @@ def con(tmp_path):
                8461.0 as dfe_ehcp_count, null as dfe_missing_reason, -8343.0 as difference,
                -98.6 as difference_percent, false as suppressed, 'available' as status, 'available' as dfe_status,
                'council/sen2_namedplan/2025-07-31' as return_file, 'dfe/caseload/2025-06-26' as release_file;
+        create table marts.ehcp_flow_reconciliation as
+        select date '2025-07-31' as reporting_date, kpi_id, unit, '2024' as dfe_time_period,
+               'Calendar year 2024' as period_label, date '2024-01-01' as period_start, date '2024-12-31' as period_end,
+               warehouse_numerator, warehouse_denominator, warehouse_value, dfe_value, null as dfe_missing_reason,
+               warehouse_value - dfe_value as difference, false as suppressed, 'available' as status,
+               'available' as dfe_status, 'council/sen2_requests/2025-07-31' as return_file,
+               'dfe/requests/2025-06-26' as release_file
+        from (values ('ehcna_requests', 'count', 2031.0, null::double, 2031.0, 2022.0),
+                     ('tribunal_rate', 'percent', 3.0, 2031.0, 300 / 2031.0, 0.2)
+        ) v(kpi_id, unit, warehouse_numerator, warehouse_denominator, warehouse_value, dfe_value);
     """)
     yield connection
     connection.close()
@@ -181,7 +191,8 @@ def test_the_data_dictionary_describes_every_column_of_every_table(con, tmp_path
     assert described["kpi_values", "suppressed"]["type"] == "BOOLEAN"
     assert described["kpi_catalogue", ""]["type"] == "TABLE"
     assert {table for table, column in described if column == "status"} == {
-        "kpi_values", "kpi_history", "sub_icb_district_crosswalk", "kpi_benchmarks", "ehcp_reconciliation"}
+        "kpi_values", "kpi_history", "sub_icb_district_crosswalk", "kpi_benchmarks", "ehcp_reconciliation",
+        "ehcp_flow_reconciliation"}
     catalogue = read(home / "publish/public/kpi_catalogue.csv")
     assert [r["kpi_id"] for r in catalogue] == ["ehcp_count", "sen_support_pct"]
     assert catalogue[1]["refresh_cadence"] == "termly"

@@ -7,7 +7,7 @@ from publication.publish import FORMS, PublicationFormError, published_tables
 
 PUBLISHED = {"kpi_values": "public", "kpi_history": "public", "sub_icb_district_crosswalk": "public",
              "send_cohort": "restricted", "kpi_catalogue": "public", "kpi_benchmarks": "public",
-             "ehcp_reconciliation": "public"}
+             "ehcp_reconciliation": "public", "ehcp_flow_reconciliation": "public"}
 
 
 def test_the_published_tables_and_tiers_are_the_manifests():
