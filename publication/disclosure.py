@@ -51,9 +51,11 @@ APPORTIONED = "APPORTIONED"
 STATUSES = ("available", "suppressed", "not_applicable", "not_available")
 # Secondary suppression assumes a reader who knows published counts exactly, and guards against
 # what several sums determine; with counts published exactly, the bounds of several sums
-# (withheld counts are at least 1) can still pin a count down. Rounding leaves each published
-# count a range that no such bound closes (the attack of tests/publication/test_attack.py, decision 0008).
-MINIMUM_ROUNDING_BASE = 2
+# (withheld counts are at least 1) can still pin a count down, and so can a month's 12-month count
+# differenced with the months around it at a base of 2 (which publishes the count just above the
+# threshold exactly). A base of 3 or more leaves each published count a range that no such bound
+# closes (the attack of tests/publication/test_attack.py, decision 0008).
+MINIMUM_ROUNDING_BASE = 3
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,8 @@ class DisclosureSettings:
     def __post_init__(self) -> None:
         if self.threshold < 0 or self.rounding_base < MINIMUM_ROUNDING_BASE:
             raise ValueError(f"invalid disclosure settings {self}: threshold >= 0 and rounding_base >= "
-                             f"{MINIMUM_ROUNDING_BASE} (counts published exactly let the bounds of several "
-                             "sums pin withheld counts down)")
+                             f"{MINIMUM_ROUNDING_BASE} (with a smaller base the bounds of several sums, "
+                             "and of months differenced, pin withheld counts down)")
         if self.rounded(np.array([self.threshold + 1.0]))[0] == 0:
             raise ValueError(f"invalid disclosure settings {self}: a count above the threshold would be published as 0")
 

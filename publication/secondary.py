@@ -31,7 +31,8 @@ sub-ICBs' counts), never its total, which the other relations protect as before.
 ``protect`` withholds further rows until none of these holds: for 1 and 2 the smallest
 published non-zero child of the relation (its total if there is none), for 3 the smallest
 published non-zero child of the relations that determine the count (else their total).
-Not checked: bounds derived from several relations at once; rounding (a base of at least 2)
+Not checked: bounds derived from several relations at once, and from a cell's 12-month counts
+across reporting dates (each month's block is protected alone); rounding (a base of at least 3)
 closes them, which the attack of ``tests/publication/test_attack.py`` shows.
 """
 from typing import NamedTuple

@@ -16,10 +16,12 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
+from publication.disclosure import public_kpi_values
 from tests.dbt import hand_built_dfe
 from tests.dbt.clean_tables import build_warehouse
 from tests.dbt.hand_built_people import FILES, ROWS, _file
 from tests.dbt.conftest import DBT_PROJECT
+from tests.publication.attacker import attack
 
 MONTHS = ("2025-06-30", "2025-07-31", "2025-08-31")
 COUNTY = "E10000028"
@@ -105,6 +107,18 @@ def test_every_month_is_kept_with_the_figures_of_its_current_files(built):
         assert (value, plan_file(source)) == (plans, f"council/sen2_namedplan/{month}")
     # no file of the school census is dated after 2025-05-15: every month counts that one
     assert {"council/school_census/2025-05-15" in ehcp_count(path, month)[1] for month in MONTHS} == {True}
+
+
+def test_the_attacker_recovers_no_count_from_the_public_form_of_three_months(built):
+    """The attack with its relations across reporting dates (a 12-month count this month minus last
+    month's) on the three months' public kpi_history."""
+    _, path, _ = built
+    with duckdb.connect(str(path)) as con:
+        restricted = con.execute("select * from marts.kpi_history order by all").df()
+        crosswalk = con.execute("select * from marts.sub_icb_district_crosswalk").df()
+    public = public_kpi_values(restricted, crosswalk=crosswalk)
+    assert (public.status == "suppressed").any() and public.reporting_date.nunique() == len(MONTHS)
+    assert attack(public, restricted, crosswalk=crosswalk) == []
 
 
 def test_a_correction_re_runs_its_month_alone_and_records_the_revision(built):

@@ -332,6 +332,9 @@ def test_the_attacker_recovers_no_count_from_the_public_tier_of_the_sample_drop(
     assert (public.status == "suppressed").sum() > 100  # the drop does exercise suppression
     assert (public.method == "APPORTIONED").any()  # and apportioned figures (rule 6)
     assert attack(public, restricted, crosswalk=crosswalk) == []
+    history = {tier: pd.read_parquet(home / "publish" / tier / "kpi_history.parquet")
+               for tier in ("public", "restricted")}
+    assert attack(history["public"], history["restricted"], crosswalk=crosswalk) == []
     # the public tier is a function of the restricted
     assert_frame_equal(public_kpi_values(restricted, crosswalk=crosswalk), public)
     # the other public tables with counts: the crosswalk's populations, the council's January counts

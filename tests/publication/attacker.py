@@ -10,8 +10,13 @@ areas of a geography and the whole it lies in, and each apportioned district row
 sub-ICB rows it was apportioned from, each times its crosswalk weight (rule 6; the attacker
 is assumed to know the exact weights). That relation is there to recover sub-ICB counts: an
 apportioned figure is the sub-ICBs' counts times public weights, an estimate rather than a
-count of people, so it is attacked through the other relations only. A percentage's numerator is at most its
-denominator. Later geographies and history add relations, not a new attack.
+count of people, so it is attacked through the other relations only. Where a breakdown's cells
+add up to more than their total (a person can be in several: reasonable-adjustment impairments, or
+shares that all carry the total's denominator), each cell is at most the total. Across reporting
+dates (``history_relations``), a cell's count of events in a period (``period_start`` before
+``period_end``: the 12 months to the date) is the sum of the spans of days between the periods'
+bounds, hidden counts that no table publishes: this month's 12 months minus last month's is the
+month that came in minus the month that left. Later geographies add relations, not a new attack.
 
 ``reconciliation_counts`` and ``crosswalk_counts`` turn the other public tables that carry
 counts into such rows, so the same attack reads them. Any published count that only small
@@ -28,7 +33,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -64,6 +69,7 @@ class Recovery:
     measure: str
     low: float
     high: float
+    reporting_date: str = ""
 
 
 def shape_relations(rows: pd.DataFrame, whole_of: dict[tuple[str, str], tuple[str, str]],
@@ -104,24 +110,50 @@ def attack(public: pd.DataFrame, restricted: pd.DataFrame,
            whole_of: dict[tuple[str, str], tuple[str, str]] | None = None,
            settings: DisclosureSettings = DisclosureSettings(), crosswalk: pd.DataFrame | None = None
            ) -> list[Recovery]:
-    """Every withheld count of ``public`` the attacker pins down. ``restricted`` (same rows) only
-    says which sums are exact and which counts exist — the shape a reader knows from the spec.
-    ``crosswalk`` (its exact weights) gives the apportioned rows' relations; needed when there are any."""
+    """Every withheld count of ``public`` (one or more reporting dates) the attacker pins down.
+    ``restricted`` (same rows) only says which sums hold and which counts exist — the shape a reader
+    knows from the spec. ``crosswalk`` (its exact weights) gives the apportioned rows' relations;
+    needed when there are any."""
     whole_of = whole_of_area() if whole_of is None else whole_of
     assert crosswalk is not None or not (public["method"] == "APPORTIONED").any(), "apportioned rows need weights"
     weights = apportionment_weights(crosswalk)
     found = _published_small_counts(public, settings)
-    for (kpi_id, _), rows in public.groupby(["kpi_id", "reporting_date"], sort=False):
+    for kpi_id, rows in public.groupby("kpi_id", sort=False):
         truth = restricted.loc[rows.index]
-        for relations, unknowns in _blocks(rows.reset_index(drop=True), truth.reset_index(drop=True), whole_of,
-                                           weights):
-            local = rows.reset_index(drop=True)
+        for relations, unknowns, frame in _blocks(rows.reset_index(drop=True), truth.reset_index(drop=True),
+                                                  whole_of, weights):
             # a count of people through every relation; an apportioned estimate (sub-ICB counts times
             # public weights) through the relations other than the one it is made by
-            found += _attack_block(kpi_id, local, relations, unknowns, settings, "DIRECT")
-            found += _attack_block(kpi_id, local, [r for r in relations if r.weights is None], unknowns, settings,
+            found += _attack_block(kpi_id, frame, relations, unknowns, settings, "DIRECT")
+            found += _attack_block(kpi_id, frame, [r for r in relations if r.weights is None], unknowns, settings,
                                    "APPORTIONED")
     return found
+
+
+def history_relations(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[list[Relation]]]:
+    """The sums across reporting dates of one KPI's rows: per cell (geography and breakdown), its
+    direct rows counting a period (``period_start`` before ``period_end``), where the cell has
+    several, are sums of hidden counts, one per span of days between the periods' bounds. Returns
+    ``rows`` with a ``hidden`` row appended per span, and each cell's relations."""
+    if not {"period_start", "period_end"} <= set(rows.columns):
+        return rows, []
+    start, end = (pd.to_datetime(rows[column]) for column in ("period_start", "period_end"))
+    periods = rows[(start < end) & (rows["method"] == "DIRECT")]
+    hidden, series = [], []
+    for key, cell in periods.groupby(KEY, sort=False):
+        if len(cell) < 2:
+            continue
+        bounds = sorted({*start[cell.index], *(end[cell.index] + pd.Timedelta(days=1))})
+        first = len(rows) + len(hidden)
+        spans = list(zip(bounds, bounds[1:]))
+        hidden += [dict(zip(KEY, key), kpi_id=cell["kpi_id"].iat[0], unit=cell["unit"].iat[0], method="DIRECT",
+                        status="hidden", reporting_date=f"{a.date()}..{b.date()}") for a, b in spans]
+        series.append([Relation(int(i), tuple(first + k for k, (a, b) in enumerate(spans)
+                                              if a >= start[i] and b <= end[i] + pd.Timedelta(days=1)), exact=True)
+                       for i in cell.index])
+    if not hidden:
+        return rows, []
+    return pd.concat([rows, pd.DataFrame.from_records(hidden)], ignore_index=True), series
 
 
 def _published_small_counts(public: pd.DataFrame, settings: DisclosureSettings) -> list[Recovery]:
@@ -164,33 +196,58 @@ def crosswalk_counts(crosswalk: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows)
 
 
-def _blocks(rows, truth, whole_of, weights) -> Iterator[tuple[list, list]]:
-    """Per unit of a KPI (rows of one unit share the sums), the relations per measure and the unknowns."""
+def _blocks(rows, truth, whole_of, weights) -> Iterator[tuple[list, list, pd.DataFrame]]:
+    """Per unit of a KPI (rows of one unit share the sums), the relations per measure, the unknowns
+    and the rows they are positions in (the unit's rows, then the hidden ones)."""
     for _, unit_rows in rows.groupby("unit", sort=False):
-        index = unit_rows.index.to_numpy()
         local = unit_rows.reset_index(drop=True)
-        shape = shape_relations(local, whole_of, weights)
+        shape = [replace(r, total=int(day.index[r.total]), children=tuple(int(day.index[c]) for c in r.children))
+                 for _, day in local.groupby("reporting_date", sort=False)
+                 for r in shape_relations(day.reset_index(drop=True), whole_of, weights)]
+        frame, history = history_relations(local)
         for column, name in measures(local):
-            values = truth[column].to_numpy(dtype="float64", na_value=np.nan)[index]
-            relations = [_exactness(r, values) for r in shape]
-            yield ([r for r in relations if r is not None],
-                   [(int(index[i]), column, name) for i in range(len(local)) if not math.isnan(values[i])])
+            values = np.full(len(frame), np.nan)
+            values[: len(local)] = truth.loc[unit_rows.index, column].to_numpy(dtype="float64", na_value=np.nan)
+            relations = [held for r in shape for held in _held(r, values)]
+            relations += [r for cell in history for r in _holding(cell, values)]
+            yield relations, [(i, column, name) for i in range(len(frame))
+                              if i >= len(local) or not math.isnan(values[i])], frame
 
 
-def _exactness(relation: Relation, values: np.ndarray) -> Relation | None:
-    """The relation as the restricted figures hold it: exact, at most, or none (children exceed)."""
+def _held(relation: Relation, values: np.ndarray) -> list[Relation]:
+    """The relation as the restricted figures hold it: exact, or at most; where the children exceed
+    the total (a person in several cells), each unweighted child at most the total."""
     total, children = values[relation.total], values[list(relation.children)] @ relation.coefficients()
     tolerance = 1e-9 * max(1.0, abs(total))
-    if math.isnan(total) or math.isnan(children) or children > total + tolerance:
-        return None
-    return Relation(relation.total, relation.children, exact=bool(abs(children - total) < tolerance),
-                    weights=relation.weights)
+    if math.isnan(total) or math.isnan(children):
+        return []
+    if children > total + tolerance:
+        return [] if relation.weights is not None else [
+            Relation(relation.total, (child,), exact=False) for child in relation.children
+            if values[child] <= total + tolerance]
+    return [replace(relation, exact=bool(abs(children - total) < tolerance))]
+
+
+def _holding(cell: list[Relation], values: np.ndarray) -> list[Relation]:
+    """A cell's sums across reporting dates, where its restricted counts can be such sums (hidden
+    counts of 0 or more exist that give every one of them); else none."""
+    cell = [r for r in cell if not math.isnan(values[r.total])]
+    if not cell:
+        return []
+    spans = sorted({child for r in cell for child in r.children})
+    column = {span: j for j, span in enumerate(spans)}
+    matrix = np.zeros((len(cell), len(spans)))
+    for i, r in enumerate(cell):
+        matrix[i, [column[child] for child in r.children]] = 1.0
+    feasible = linprog(np.zeros(len(spans)), A_eq=matrix, b_eq=values[[r.total for r in cell]],
+                       bounds=(0, None), method="highs")
+    return cell if feasible.status == 0 else []
 
 
 def _attack_block(kpi_id, rows, relations, unknowns, settings, method) -> list[Recovery]:
     """The recovered withheld counts of the rows of ``method``."""
-    withheld = {u for u in unknowns if rows["status"].iat[u[0]] == "suppressed"}
-    targets = {u for u in withheld if rows["method"].iat[u[0]] == method}
+    withheld = {u for u in unknowns if rows["status"].iat[u[0]] in ("suppressed", "hidden")}
+    targets = {u for u in withheld if rows["status"].iat[u[0]] == "suppressed" and rows["method"].iat[u[0]] == method}
     if not targets:
         return []
     variable = {u[0]: j for j, u in enumerate(unknowns)}
@@ -226,7 +283,8 @@ def _attack_block(kpi_id, rows, relations, unknowns, settings, method) -> list[R
                 low, high = (_optimum(matrix, lower, upper, low_b, high_b, kinds, k, sense, whole=True)
                              for sense in (1, -1))
             if high - low < 1e-6 and high > 1e-6:
-                found.append(Recovery(kpi_id, tuple(rows.loc[unknown[0], KEY]), unknown[2], low, high))
+                found.append(Recovery(kpi_id, tuple(rows.loc[unknown[0], KEY]), unknown[2], low, high,
+                                      str(rows.loc[unknown[0], "reporting_date"])))
     return found
 
 
@@ -251,7 +309,10 @@ def _components(withheld: set, by_row: dict) -> Iterator[list]:
 
 
 def _bounds(rows, row, column, settings) -> tuple[float, float]:
-    """What the public row says of its count: the rounding interval above the threshold, 0, or 0 and up."""
+    """What the public row says of its count: the rounding interval above the threshold, 0, or 0 and
+    up; a hidden count (a span of days across reporting dates) is 0 or more."""
+    if rows["status"].iat[row] == "hidden":
+        return 0.0, np.inf
     published = rows[column].iat[row]
     if rows["status"].iat[row] == "suppressed" or pd.isna(published):
         alone = len(measures(rows)) == 1

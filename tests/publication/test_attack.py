@@ -9,14 +9,23 @@ import publication.disclosure as disclosure
 from publication.benchmarks import as_kpi_rows, public_flow_reconciliation, public_reconciliation
 from publication.disclosure import DisclosureSettings, public_crosswalk, public_kpi_values
 from publication.geographies import whole_of_area
-from tests.publication.attacker import attack, crosswalk_counts, reconciliation_counts, recovered_pairs
-from tests.publication.random_tables import kpis, random_cells, table_and_relations
+from tests.publication import attacker
+from tests.publication.attacker import Relation, attack, crosswalk_counts, reconciliation_counts, recovered_pairs
+from tests.publication.random_tables import SEXES, kpis, random_cells, table_and_relations
 
 TABLES = 60
 COUNTY = ("COUNTY", "E10000028")
-EXACT = object.__new__(DisclosureSettings)  # counts published as they are, which the settings refuse
-object.__setattr__(EXACT, "threshold", 7)
-object.__setattr__(EXACT, "rounding_base", 1)
+
+
+def refused_settings(threshold: int, rounding_base: int) -> DisclosureSettings:
+    """Settings the project refuses, to show what they would give away."""
+    settings = object.__new__(DisclosureSettings)
+    object.__setattr__(settings, "threshold", threshold)
+    object.__setattr__(settings, "rounding_base", rounding_base)
+    return settings
+
+
+EXACT = refused_settings(7, 1)  # counts published as they are
 
 
 def hard_tables(count: int = TABLES):
@@ -25,9 +34,9 @@ def hard_tables(count: int = TABLES):
         yield seed, kpis(table)
 
 
-@pytest.mark.parametrize("settings", [DisclosureSettings(), DisclosureSettings(threshold=7, rounding_base=2),
+@pytest.mark.parametrize("settings", [DisclosureSettings(), DisclosureSettings(threshold=7, rounding_base=3),
                                       DisclosureSettings(threshold=10, rounding_base=10)],
-                         ids=["7-and-5", "7-and-2", "10-and-10"])
+                         ids=["7-and-5", "7-and-3", "10-and-10"])
 def test_no_count_is_recovered_from_hard_tables(settings):
     for seed, restricted in hard_tables():
         public = public_kpi_values(restricted, settings)
@@ -35,7 +44,7 @@ def test_no_count_is_recovered_from_hard_tables(settings):
 
 
 def test_counts_published_exactly_are_refused_since_bounds_would_pin_withheld_ones():
-    with pytest.raises(ValueError, match="rounding_base >= 2"):
+    with pytest.raises(ValueError, match="rounding_base >= 3"):
         DisclosureSettings(rounding_base=1)
     pinned = [seed for seed, restricted in hard_tables()
               if attack(public_kpi_values(restricted, EXACT), restricted, settings=EXACT)]
@@ -221,3 +230,79 @@ def test_a_small_apportioned_share_does_not_withhold_the_sub_icb_it_comes_from(c
     assert row(public, level="DISTRICT", code="E07000199").status == "suppressed"
     assert (row(public, level="SUB_ICB", code="05Q").status, row(public, level="SUB_ICB", code="05Q").value) == (
         "available", 25)
+
+
+# Breakdowns whose cells add up to more than their total: a person can have several impairments.
+def test_cells_that_add_up_to_more_than_their_total_are_each_at_most_it(counts):
+    """TOTAL 40 flagged people; impairments 30 + 25 + 3 = 58 (people with several): the 3 is
+    withheld, and at most 40 is all the attacker learns of it."""
+    restricted = counts(("COUNTY", "E10000028", "TOTAL", "TOTAL", 40), ("COUNTY", "E10000028", "IMPAIRMENT", "A", 30),
+                        ("COUNTY", "E10000028", "IMPAIRMENT", "B", 25), ("COUNTY", "E10000028", "IMPAIRMENT", "C", 3))
+    for settings in (DisclosureSettings(), EXACT):
+        public = public_kpi_values(restricted, settings)
+        assert list(public.status) == ["available", "available", "available", "suppressed"]
+        ((relations, _, _),) = attacker._blocks(public, restricted, {}, {})
+        assert relations == [Relation(0, (child,), exact=False) for child in (1, 2, 3)]
+        assert attack(public, restricted, {}, settings) == []
+
+
+# History: a 12-month count this month minus last month's is the month that came in minus the one that left.
+def rolling_year(flows: dict[str, list[int]], first_month: str = "2021-02") -> pd.DataFrame:
+    """Count rows of each SEX cell's 12-month sums of monthly ``flows`` (and of their TOTAL), at every
+    month end from the twelfth month on, with the periods kpi_rows gives them."""
+    months = pd.period_range(first_month, periods=len(next(iter(flows.values()))), freq="M")
+    cells = {**flows, "TOTAL": list(np.sum(list(flows.values()), axis=0))}
+    rows = []
+    for last in range(11, len(months)):
+        end = months[last].end_time.normalize()
+        for cell, series in cells.items():
+            breakdown = ("TOTAL", "TOTAL") if cell == "TOTAL" else ("SEX", cell)
+            rows.append({"kpi_id": "slt_referrals", "reporting_date": end.date(),
+                         "period_start": (end - pd.DateOffset(months=12) + pd.Timedelta(days=1)).date(),
+                         "period_end": end.date(), "geography_level": "COUNTY", "geography_code": "E10000028",
+                         "breakdown": breakdown[0], "breakdown_value": breakdown[1],
+                         "value": float(sum(series[last - 11: last + 1])), "denominator": np.nan, "unit": "count",
+                         "method": "DIRECT", "suppressed": False, "status": "available"})
+    frame = pd.DataFrame.from_records(rows)
+    return frame.assign(numerator=frame.value)
+
+
+def test_no_count_is_recovered_across_two_years_of_sparse_monthly_flows():
+    """Referrals by sex over 36 months (24 month ends), most months 0, the rest 1-3: many
+    12-month counts of 1-7, and their totals, beside each other in time."""
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        flows = {sex: list(np.where(rng.random(35) < 0.7, 0, rng.integers(1, 4, 35))) for sex in SEXES}
+        restricted = rolling_year(flows)
+        for settings in (DisclosureSettings(), DisclosureSettings(threshold=7, rounding_base=3)):
+            public = public_kpi_values(restricted, settings)
+            assert public.suppressed.sum() >= 5, f"seed {seed}"  # the series does exercise suppression
+            assert attack(public, restricted, {}, settings) == [], f"seed {seed}"
+
+
+# February 2021: 3 referrals; none in the 12 months before; one a month from March 2021 to January
+# 2022; none from February 2022. Exactly published, January 2022's 14 minus February 2022's 11 is
+# February 2021's 3 (February 2022 has none, known from January 2023's 0), so February 2021's withheld
+# 12-month count of 3 is pinned; rounded to 5 it is anything from 1 to 9. Rounded to 2, the 8 of
+# June 2022 is published exactly (7 is withheld), and the months around it pin its neighbours.
+PINNED_BY_HISTORY = {"F": [0] * 11 + [0, 3] + [1] * 11 + [0] * 12}
+
+
+def test_history_relations_pin_withheld_months_at_the_rounding_bases_the_settings_refuse(monkeypatch):
+    restricted = rolling_year(PINNED_BY_HISTORY, first_month="2020-02")
+    february = ("COUNTY", "E10000028", "TOTAL", "TOTAL")
+    for settings in (DisclosureSettings(), DisclosureSettings(threshold=7, rounding_base=3)):
+        assert attack(public_kpi_values(restricted, settings), restricted, {}, settings) == []
+    with pytest.raises(ValueError, match="rounding_base >= 3"):
+        DisclosureSettings(rounding_base=2)
+    base_2 = refused_settings(7, 2)
+    found = attack(public_kpi_values(restricted, base_2), restricted, {}, base_2)
+    assert {(f.reporting_date, f.low) for f in found if f.key == february} == {
+        ("2021-05-31", 6), ("2022-07-31", 6), ("2022-12-31", 1)}
+    public = public_kpi_values(restricted, EXACT)
+    found = {(f.reporting_date, f.key, f.low) for f in attack(public, restricted, {}, EXACT)}
+    assert ("2021-02-28", february, 3) in found
+    monkeypatch.setattr(attacker, "history_relations", lambda rows: (rows, []))
+    assert attack(public_kpi_values(restricted, base_2), restricted, {}, base_2) == []
+    assert ("2021-02-28", february, 3) not in {(f.reporting_date, f.key, f.low)
+                                               for f in attack(public, restricted, {}, EXACT)}
