@@ -4,7 +4,7 @@
     select
         extract_rows.*,
         '{{ partner }}/{{ extract }}/' || {{ dbt.cast('current_file.as_at', dbt.type_string()) }} as _source_extract
-    from {{ source('clean', partner ~ '__' ~ extract) }} as extract_rows
+    from {{ source(partner, extract) }} as extract_rows
     inner join {{ ref('stg_landing__current_files') }} as current_file
         on extract_rows._file_id = current_file.file_id
     where current_file.partner = '{{ partner }}'

@@ -1,4 +1,4 @@
-{#- The DfE "Education, health and care plans" release files (sources clean.dfe__<file>). -#}
+{#- The DfE "Education, health and care plans" release files (source dfe, tables clean.dfe__<file>). -#}
 
 {#- Columns of a release file that describe the row rather than hold a figure. -#}
 {% macro dfe_descriptive_columns() -%}
@@ -59,7 +59,7 @@
 {% macro dfe_release_figures(extract, period_type) -%}
 {#- outside the condition below, so that dbt sees the dependency when it parses -#}
 {%- do ref('stg_landing__current_files') -%}
-{%- set source_relation = source('clean', 'dfe__' ~ extract) -%}
+{%- set source_relation = source('dfe', extract) -%}
 {%- set landed = execute and adapter.get_relation(database=source_relation.database,
                                                    schema=source_relation.schema,
                                                    identifier=source_relation.identifier) is not none -%}

@@ -24,6 +24,14 @@
     array_join(array_sort(collect_list({{ column }})), {{ delimiter }})
 {%- endmacro %}
 
+{#- How an incremental model replaces one reporting month's block (kpi_history): delete+insert by
+    the month; Spark overwrites the month's partition. A config dict for the model's config(). -#}
+{% macro month_block_config() -%}{{ return(adapter.dispatch('month_block_config', 'send_warehouse')()) }}{%- endmacro %}
+{% macro default__month_block_config() -%}{{ return({'incremental_strategy': 'delete+insert'}) }}{%- endmacro %}
+{% macro spark__month_block_config() -%}
+    {{ return({'incremental_strategy': 'insert_overwrite', 'partition_by': ['reporting_date']}) }}
+{%- endmacro %}
+
 {#- Refresh the planner's statistics of a table just built (a post-hook). -#}
 {% macro analyze_table(relation) -%}
     {{ return(adapter.dispatch('analyze_table', 'send_warehouse')(relation)) }}
@@ -32,7 +40,7 @@
 {% macro spark__analyze_table(relation) -%}analyze table {{ relation }} compute statistics{%- endmacro %}
 
 {#-
-  register_clean_zone (on-run-start): on Spark, the dbt sources `clean.<table>` and
+  register_clean_zone (on-run-start): on Spark, the dbt sources' tables `clean.<partner>__<extract>` and
   `landing.files` become views over the Parquet clean zone (connectors/clean_zone.py) at
   env var SEND_WAREHOUSE_CLEAN_ZONE, so the staging models read the same files any engine
   reads. DuckDB and PostgreSQL read their own tables: nothing to do.
@@ -49,8 +57,8 @@
         {%- for schema in ['clean', 'landing'] -%}
             {%- do run_query('create database if not exists ' ~ schema) -%}
         {%- endfor -%}
-        {%- for node in graph.sources.values() if node.source_name in ['clean', 'landing'] -%}
-            {%- set folder = 'landing_files' if node.source_name == 'landing' else node.name -%}
+        {%- for node in graph.sources.values() if node.schema in ['clean', 'landing'] -%}
+            {%- set folder = 'landing_files' if node.schema == 'landing' else node.identifier -%}
             {%- do run_query('create or replace view ' ~ node.schema ~ '.' ~ node.identifier
                              ~ ' as select * from parquet.`' ~ zone ~ '/' ~ folder ~ '`') -%}
         {%- endfor -%}

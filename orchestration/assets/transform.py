@@ -29,12 +29,13 @@ dbt_project.prepare_if_dev()
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
-    """Sources are the landing assets (``clean/<partner>__<extract>``), models are keyed by their
-    name (``kpi_values``, as publication and the quality checks expect); groups follow the folder."""
+    """Sources are the tables landing writes, keyed by schema and table (``clean/<partner>__<extract>``,
+    ``landing/files``), models by their name (``kpi_values``, as publication and the quality checks
+    expect); groups follow the folder."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return super().get_asset_key(dbt_resource_props)
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["identifier"]])
         return dg.AssetKey(dbt_resource_props["name"])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:

@@ -141,6 +141,8 @@ def test_sen2_codes_are_the_contracts_code_lists(tables):
 
 
 def _verhoeff_valid(sctid: str) -> bool:
+    """Verhoeff's check written out from its published tables: an oracle independent of landing's
+    (connectors/validation.py), which derives the permutations and runs in SQL."""
     d = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
          [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
          [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],

@@ -15,8 +15,7 @@ with county as (
 
 years as (
     select kpi_id, unit, time_period, period_label, period_start, period_end, release_file,
-           numerator as dfe_numerator, denominator as dfe_denominator, value as dfe_value,
-           missing_reason as dfe_missing_reason
+           value as dfe_value, missing_reason as dfe_missing_reason
     from {{ ref('int_dfe_kpi_values') }}
     where breakdown = 'TOTAL'
       and geography_code in (select geography_code from county)
@@ -42,7 +41,7 @@ warehouse as (
     group by years.kpi_id, years.time_period
 ),
 
-figures as (
+counts as (
     select
         years.*,
         cast(coalesce(warehouse.numerator, 0) as {{ double_type() }}) as warehouse_numerator,
@@ -50,6 +49,15 @@ figures as (
              as {{ double_type() }}) as warehouse_denominator
     from years
     left join warehouse on warehouse.kpi_id = years.kpi_id and warehouse.time_period = years.time_period
+),
+
+figures as (
+    select
+        counts.*,
+        cast(case when counts.unit = 'count' then counts.warehouse_numerator
+                  else 100 * counts.warehouse_numerator / nullif(counts.warehouse_denominator, 0) end
+             as {{ double_type() }}) as warehouse_value
+    from counts
 ),
 
 return_file as (
@@ -66,14 +74,10 @@ select
     figures.period_end,
     figures.warehouse_numerator,
     figures.warehouse_denominator,
-    cast(case when figures.unit = 'count' then figures.warehouse_numerator
-              else 100 * figures.warehouse_numerator / nullif(figures.warehouse_denominator, 0) end
-         as {{ double_type() }}) as warehouse_value,
+    figures.warehouse_value,
     cast(figures.dfe_value as {{ double_type() }}) as dfe_value,
     figures.dfe_missing_reason,
-    cast(case when figures.unit = 'count' then figures.warehouse_numerator
-              else 100 * figures.warehouse_numerator / nullif(figures.warehouse_denominator, 0) end
-         - figures.dfe_value as {{ double_type() }}) as difference,
+    cast(figures.warehouse_value - figures.dfe_value as {{ double_type() }}) as difference,
     false as suppressed,
     case when figures.unit <> 'count' and figures.warehouse_denominator = 0 then 'not_applicable'
          else 'available' end as status,

@@ -10,11 +10,10 @@
 {{ config(
     materialized='incremental',
     unique_key='reporting_date',
-    incremental_strategy='insert_overwrite' if target.type in ('spark', 'databricks') else 'delete+insert',
-    partition_by=['reporting_date'] if target.type in ('spark', 'databricks') else none,
     on_schema_change='append_new_columns',
     full_refresh=false,
 ) }}
+{{ config(month_block_config()) }}
 {%- set keys = ['kpi_id', 'geography_level', 'geography_code', 'breakdown', 'breakdown_value'] %}
 with this_month as (
     {{ kpi_family_rows() }}

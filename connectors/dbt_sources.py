@@ -1,0 +1,46 @@
+"""The dbt sources of the clean zone, generated from the extract contracts: one source per partner
+(``source('council', 'school_census')``), each table's description from its contract's title and
+its freshness from its cadence. ``python -m connectors.dbt_sources`` rewrites the file; a test
+fails when the committed file differs from what the contracts give."""
+from pathlib import Path
+
+import yaml
+
+from connectors.contracts import all_contracts
+from connectors.returns import partner_facts
+
+SOURCES_FILE = Path(__file__).resolve().parents[1] / "dbt_project" / "models" / "staging" / "_sources.yml"
+HEADER = ("# Generated from connectors/contracts/ by `python -m connectors.dbt_sources`: edit the contracts,\n"
+          "# not this file. The landing manifest's source is in _landing.yml.\n")
+CLEAN_SCHEMA = "clean"
+
+
+def sources() -> dict:
+    """The ``sources:`` document: per partner, its extracts' ``clean`` tables (``<partner>__<extract>``)."""
+    by_partner: dict[str, list] = {}
+    for contract in sorted(all_contracts(), key=lambda c: (c.partner, c.extract)):
+        by_partner.setdefault(contract.partner, []).append({
+            "name": contract.extract,
+            "identifier": contract.name,
+            "description": f"{contract.title} ({contract.cadence}).",
+            "config": {"freshness": {"warn_after": {"count": contract.max_age_days, "period": "day"}}},
+        })
+    return {"version": 2, "sources": [{
+        "name": partner,
+        "description": (f"{partner_facts()[partner]['name']}: the accepted rows of its extracts, typed per "
+                        "contract, identifiers replaced by keyed hashes (`*_pseudo`), with `_file_id`, "
+                        "`_row_number` and `_as_at`. Written by landing (connectors/landing.py); every "
+                        "accepted file is kept, so staging reads each extract's current file."),
+        "schema": CLEAN_SCHEMA,
+        "config": {"loaded_at_field": "cast(_as_at as timestamp)"},
+        "tables": tables,
+    } for partner, tables in by_partner.items()]}
+
+
+def sources_yaml() -> str:
+    return HEADER + yaml.safe_dump(sources(), sort_keys=False, width=100, allow_unicode=True)
+
+
+if __name__ == "__main__":
+    SOURCES_FILE.write_text(sources_yaml(), encoding="utf-8")
+    print(f"wrote {SOURCES_FILE}")
