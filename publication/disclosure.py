@@ -40,12 +40,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kpis import registry
 from publication.geographies import whole_of_area
 from publication.secondary import Relation, protect
 
 WEIGHT_DECIMALS = 4
-RATE_SCALES = {"percent": 100.0, "per_100": 100.0, "per_1000": 1000.0}
-UNITS = frozenset({"count", "days", *RATE_SCALES})
+RATE_SCALES = registry().rate_scales  # the KPI registry's units (kpis/registry.yml)
+UNITS = frozenset(registry().units)
 TOTAL = "TOTAL"
 APPORTIONED = "APPORTIONED"
 STATUSES = ("available", "suppressed", "not_applicable", "not_available")

@@ -32,9 +32,11 @@ select {{ kpi_value_columns() | join(', ') }} from {{ ref(family) }}
 
 {#-
   kpi_rows: one KPI's published rows (the kpi_values columns) from a fact CTE of the calling
-  model, one row per person or event.
+  model, one row per person or event. The KPI's unit, breakdowns, geography and period are its
+  entry in kpis/registry.yml (macro kpi_registry(), generated); an id the registry lacks, or a
+  value outside its vocabularies, is a compile error.
 
-    kpi_id, unit     the KPI id and its unit (count, percent, per_1000, per_100, days)
+    kpi_id           the KPI id
     fact             name of the CTE holding the fact rows
     numerator        aggregate SQL over the fact rows, e.g. "count(*)", "sum(sessions_missed)"
     denominator      aggregate SQL, or none for counts
@@ -42,29 +44,35 @@ select {{ kpi_value_columns() | join(', ') }} from {{ ref(family) }}
                      number of values behind it and the numerator is empty
     share            true: the denominator is the total over the breakdown's last dimension
                      (within the first dimension for a cross-tabulation such as SEX|PRIMARY_NEED)
-    breakdowns       e.g. ['SEX', 'SEX|PRIMARY_NEED']; a TOTAL row is always added. A breakdown
-                     reads the fact column of the same name in lower case (SEX -> sex);
-                     fact rows where that column is null are left out of that breakdown.
-    geography        'residence': COUNTY = every fact row, DISTRICT = fact.district_code;
-                     'county': COUNTY only;
-                     'sub_icb': COUNTY = fact.sub_icb_code in the five county sub-ICBs,
-                     SUB_ICB = all six, DISTRICT apportioned through sub_icb_district_crosswalk
-                     (not for medians)
-    period           'stock' (as at reporting_date) or 'flow' (the 12 months ending on it)
     sources          staging models whose current files fed the KPI (source_extracts)
+
+  From the registry: breakdowns (a TOTAL row is always added; a breakdown reads the fact column of
+  the same name in lower case, SEX -> sex, and fact rows where that column is null are left out of
+  it); geography 'residence' (COUNTY = every fact row, DISTRICT = fact.district_code), 'county'
+  (COUNTY only) or 'sub_icb' (COUNTY = fact.sub_icb_code in the five county sub-ICBs, SUB_ICB = all
+  six, DISTRICT apportioned through sub_icb_district_crosswalk, not for medians); period 'stock' (as
+  at reporting_date) or 'flow' (the 12 months ending on it).
 
   Every geography of the levels gets a row for every breakdown value seen anywhere in the fact,
   zero-filled, so published tables have the same cells everywhere.
 -#}
-{% macro kpi_rows(kpi_id, unit, fact, numerator=none, denominator=none, median=none, share=false,
-                  breakdowns=[], geography='residence', period='stock', sources=[]) -%}
-{%- set levels = {
-        'residence': ['COUNTY', 'DISTRICT'],
-        'county': ['COUNTY'],
-        'sub_icb': ['COUNTY', 'SUB_ICB'] + ([] if unit == 'days' else ['DISTRICT']),
-    }[geography] -%}
+{% macro kpi_rows(kpi_id, fact, numerator=none, denominator=none, median=none, share=false, sources=[]) -%}
+{%- set registry, vocabulary = kpi_registry(), kpi_vocabulary() -%}
+{%- if kpi_id not in registry -%}
+    {{ exceptions.raise_compiler_error("kpi_rows: KPI '" ~ kpi_id ~ "' is not in kpis/registry.yml") }}
+{%- endif -%}
+{%- set kpi = registry[kpi_id] -%}
+{%- set unit, breakdowns, geography, period = kpi['unit'], kpi['breakdowns'], kpi['geography'], kpi['period'] -%}
+{%- for field, value, allowed in [('unit', unit, vocabulary['units']), ('geography', geography, vocabulary['levels']),
+                                  ('period', period, vocabulary['periods'])] if value not in allowed -%}
+    {{ exceptions.raise_compiler_error("kpi_rows: KPI '" ~ kpi_id ~ "' has an unknown " ~ field ~ " '" ~ value ~ "'") }}
+{%- endfor -%}
+{%- set levels = vocabulary['levels'][geography] -%}
+{%- if geography == 'sub_icb' and unit == 'days' -%}
+    {%- set levels = levels | reject('equalto', 'DISTRICT') | list -%}
+{%- endif -%}
 {%- set apportioned = geography == 'sub_icb' and 'DISTRICT' in levels -%}
-{%- set scale = {'percent': 100, 'per_100': 100, 'per_1000': 1000}.get(unit) -%}
+{%- set scale = vocabulary['units'][unit] -%}
 {%- set number = double_type() -%}
 select {{ kpi_value_columns() | join(', ') }}
 from (

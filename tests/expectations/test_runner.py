@@ -1,5 +1,5 @@
 """The runner: GX outcomes as counts in quality.validation_results, never row values."""
-from expectations.parameters import catalogue_kpi_ids
+from kpis import registry
 from expectations.runner import validate
 from expectations.suite_files import SUITES_DIR
 
@@ -112,11 +112,11 @@ def test_the_usual_few_invalid_nhs_numbers_pass(con, as_at, registrations_wareho
     assert run_registrations(con, as_at).failed == []
 
 
-def test_kpi_ids_are_checked_against_the_kpi_catalogue(con, marts):
-    """The value set is the catalogue's (ehcp_issued_20_weeks_all was missing from a hard-coded copy)."""
+def test_kpi_ids_are_checked_against_the_kpi_registry(con, marts):
+    """The value set is the registry's (ehcp_issued_20_weeks_all was missing from a hard-coded copy)."""
     marts()
     suite_text = (SUITES_DIR / "kpi_values.json").read_text()
-    assert "ehcp_issued_20_weeks_all" in catalogue_kpi_ids() and "ehcp_issued_20_weeks_all" not in suite_text
+    assert "ehcp_issued_20_weeks_all" in registry().ids and "ehcp_issued_20_weeks_all" not in suite_text
     con.execute("update marts.kpi_values set kpi_id = 'ehcp_issued_20_weeks_all' where geography_level = 'DISTRICT'")
     assert validate(con, "kpi_values", run_id="run-1", asset_key="kpi_values").failed == []
     con.execute("update marts.kpi_values set kpi_id = 'not_in_the_catalogue' where geography_level = 'DISTRICT'")

@@ -24,18 +24,16 @@ pupils_with_sessions as (
     select * from pupils where sessions_possible > 0 and sessions_missed is not null
 )
 
-{{ kpi_rows('absence_rate', 'percent', 'pupils_with_sessions',
-            numerator='sum(sessions_missed)', denominator='sum(sessions_possible)',
-            breakdowns=['SEN_STATUS'], sources=sources) }}
+{{ kpi_rows('absence_rate', 'pupils_with_sessions',
+            numerator='sum(sessions_missed)', denominator='sum(sessions_possible)', sources=sources) }}
 union all
-{{ kpi_rows('persistent_absence', 'percent', 'pupils_with_sessions',
+{{ kpi_rows('persistent_absence', 'pupils_with_sessions',
             numerator='sum(case when sessions_missed * 10 >= sessions_possible then 1 else 0 end)',
-            denominator='count(*)', breakdowns=['SEN_STATUS'], sources=sources) }}
+            denominator='count(*)', sources=sources) }}
 union all
-{{ kpi_rows('severe_absence', 'percent', 'pupils_with_sessions',
+{{ kpi_rows('severe_absence', 'pupils_with_sessions',
             numerator='sum(case when sessions_missed * 2 >= sessions_possible then 1 else 0 end)',
-            denominator='count(*)', breakdowns=['SEN_STATUS'], sources=sources) }}
+            denominator='count(*)', sources=sources) }}
 union all
-{{ kpi_rows('suspension_rate', 'per_100', 'pupils',
-            numerator='sum(suspensions)', denominator='count(*)',
-            breakdowns=['SEN_STATUS'], sources=sources) }}
+{{ kpi_rows('suspension_rate', 'pupils',
+            numerator='sum(suspensions)', denominator='count(*)', sources=sources) }}

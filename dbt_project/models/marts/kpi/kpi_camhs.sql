@@ -45,15 +45,11 @@ treatment_starts as (
     where {{ in_period('treatment_start_date') }}
 )
 
-{{ kpi_rows('camhs_referrals', 'count', 'referrals_received', numerator='count(*)',
-            breakdowns=['PROVIDER', 'SERVICE_LINE'], geography='sub_icb', period='flow', sources=sources) }}
+{{ kpi_rows('camhs_referrals', 'referrals_received', numerator='count(*)', sources=sources) }}
 union all
-{{ kpi_rows('camhs_median_wait_first_contact', 'days', 'first_contacts', median='days_waited',
-            breakdowns=['PROVIDER'], geography='sub_icb', period='flow', sources=sources) }}
+{{ kpi_rows('camhs_median_wait_first_contact', 'first_contacts', median='days_waited', sources=sources) }}
 union all
-{{ kpi_rows('camhs_median_wait_still_waiting', 'days', 'still_waiting', median='days_waited',
-            breakdowns=['PROVIDER', 'SERVICE_LINE'], geography='sub_icb', sources=sources) }}
+{{ kpi_rows('camhs_median_wait_still_waiting', 'still_waiting', median='days_waited', sources=sources) }}
 union all
-{{ kpi_rows('camhs_treatment_18_weeks', 'percent', 'treatment_starts',
-            numerator='sum(case when days_waited <= 126 then 1 else 0 end)', denominator='count(*)',
-            breakdowns=['PROVIDER'], geography='sub_icb', period='flow', sources=sources) }}
+{{ kpi_rows('camhs_treatment_18_weeks', 'treatment_starts',
+            numerator='sum(case when days_waited <= 126 then 1 else 0 end)', denominator='count(*)', sources=sources) }}

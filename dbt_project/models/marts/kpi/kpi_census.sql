@@ -22,13 +22,12 @@ sen_support_pupils as (
     select * from pupils where sen_provision = 'K'
 )
 
-{{ kpi_rows('sen_support_count', 'count', 'sen_support_pupils', numerator='count(*)',
-            breakdowns=['SEX', 'PRIMARY_NEED', 'AGE_BAND'], sources=sources) }}
+{{ kpi_rows('sen_support_count', 'sen_support_pupils', numerator='count(*)', sources=sources) }}
 union all
-{{ kpi_rows('sen_support_pct', 'percent', 'pupils',
+{{ kpi_rows('sen_support_pct', 'pupils',
             numerator="sum(case when sen_provision = 'K' then 1 else 0 end)", denominator='count(*)',
-            breakdowns=['SEX'], sources=sources) }}
+            sources=sources) }}
 union all
-{{ kpi_rows('send_prevalence_by_fsm', 'percent', 'pupils',
+{{ kpi_rows('send_prevalence_by_fsm', 'pupils',
             numerator="sum(case when sen_provision in ('E', 'K') then 1 else 0 end)", denominator='count(*)',
-            breakdowns=['FSM'], sources=sources) }}
+            sources=sources) }}

@@ -52,13 +52,12 @@ ehcp_holders as (
     select * from cohort where sen_status = 'EHCP'
 )
 
-{{ kpi_rows('cohort_size', 'count', 'cohort', numerator='count(*)',
-            breakdowns=['SEN_STATUS'], sources=sources) }}
+{{ kpi_rows('cohort_size', 'cohort', numerator='count(*)', sources=sources) }}
 union all
-{{ kpi_rows('ra_flag_coverage', 'percent', 'ra_coverage',
+{{ kpi_rows('ra_flag_coverage', 'ra_coverage',
             numerator='count(distinct case when counts then person_id end)', denominator='count(distinct person_id)',
-            breakdowns=['SEN_STATUS', 'IMPAIRMENT', 'ADJUSTMENT_CATEGORY'], sources=sources) }}
+            sources=sources) }}
 union all
-{{ kpi_rows('cohort_health_linkage_rate', 'percent', 'ehcp_holders',
+{{ kpi_rows('cohort_health_linkage_rate', 'ehcp_holders',
             numerator='sum(case when has_gp_registration then 1 else 0 end)', denominator='count(*)',
             sources=sources) }}

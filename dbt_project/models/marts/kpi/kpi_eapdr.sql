@@ -8,4 +8,4 @@ with requests as (
     where {{ in_period('request_date') }}
 )
 
-{{ kpi_rows('eapdr_requests', 'count', 'requests', numerator='count(*)', period='flow', sources=sources) }}
+{{ kpi_rows('eapdr_requests', 'requests', numerator='count(*)', sources=sources) }}

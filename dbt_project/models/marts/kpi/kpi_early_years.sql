@@ -16,7 +16,6 @@ with funded_children as (
       and residence.is_county_resident
 )
 
-{{ kpi_rows('early_years_send_marker_pct', 'percent', 'funded_children',
+{{ kpi_rows('early_years_send_marker_pct', 'funded_children',
             numerator='count(distinct case when has_send_marker then child_id_pseudo end)',
-            denominator='count(distinct child_id_pseudo)',
-            breakdowns=['SERVICE_LINE'], sources=sources) }}
+            denominator='count(distinct child_id_pseudo)', sources=sources) }}

@@ -21,33 +21,32 @@
 --                            denominator: requests received in period
 --   tribunal_rate            the same for tribunals
 {%- set sources = sen2_plan_sources() %}
-{%- set measures = [('ehcna_requests', 'count'),
-                    ('ehcna_decision_6_weeks', 'percent'),
-                    ('ehcna_refusal_rate', 'percent'),
-                    ('ehcna_issue_rate', 'percent'),
-                    ('ehcp_new_plans', 'count'),
-                    ('ehcp_issued_20_weeks', 'percent'),
-                    ('ehcp_issued_20_weeks_all', 'percent'),
-                    ('ehcna_no_issue_16_weeks', 'percent'),
-                    ('annual_review_4_weeks', 'percent'),
-                    ('ehcp_ceased', 'count'),
-                    ('mediation_rate', 'percent'),
-                    ('tribunal_rate', 'percent')] %}
+{%- set kpi_ids = ['ehcna_requests',
+                   'ehcna_decision_6_weeks',
+                   'ehcna_refusal_rate',
+                   'ehcna_issue_rate',
+                   'ehcp_new_plans',
+                   'ehcp_issued_20_weeks',
+                   'ehcp_issued_20_weeks_all',
+                   'ehcna_no_issue_16_weeks',
+                   'annual_review_4_weeks',
+                   'ehcp_ceased',
+                   'mediation_rate',
+                   'tribunal_rate'] %}
 
 with events as (
     {{ sen2_flow_events() }}
 )
-{%- for kpi_id, unit in measures %},
+{%- for kpi_id in kpi_ids %},
 
 {{ kpi_id }}_events as (
     select * from events where kpi_id = '{{ kpi_id }}' and {{ in_period('event_date') }}
 )
 {%- endfor %}
 
-{% for kpi_id, unit in measures %}
-{{ kpi_rows(kpi_id, unit, kpi_id ~ '_events', numerator='sum(numerator)',
-            denominator='sum(denominator)' if unit == 'percent' else none,
-            breakdowns=['CEASE_REASON'] if kpi_id == 'ehcp_ceased' else [],
-            geography='county', period='flow', sources=sources) }}
+{% for kpi_id in kpi_ids %}
+{{ kpi_rows(kpi_id, kpi_id ~ '_events', numerator='sum(numerator)',
+            denominator='sum(denominator)' if kpi_registry()[kpi_id]['unit'] == 'percent' else none,
+            sources=sources) }}
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}

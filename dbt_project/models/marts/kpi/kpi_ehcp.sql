@@ -43,17 +43,13 @@ plans_and_population as (
     select district_code, sex, age_band, 0, 1 from registered_residents
 )
 
-{{ kpi_rows('ehcp_count', 'count', 'plans', numerator='count(*)',
-            breakdowns=['SEX', 'AGE_BAND', 'PRIMARY_NEED', 'ETHNICITY_GROUP', 'PLACEMENT_TYPE'],
+{{ kpi_rows('ehcp_count', 'plans', numerator='count(*)',
             sources=sources) }}
 union all
-{{ kpi_rows('ehcp_rate_0_25', 'per_1000', 'plans_and_population',
-            numerator='sum(is_plan)', denominator='sum(is_registered)',
-            breakdowns=['SEX', 'AGE_BAND'], sources=sources) }}
+{{ kpi_rows('ehcp_rate_0_25', 'plans_and_population',
+            numerator='sum(is_plan)', denominator='sum(is_registered)', sources=sources) }}
 union all
-{{ kpi_rows('ehcp_primary_need_share', 'percent', 'plans', numerator='count(*)', share=true,
-            breakdowns=['PRIMARY_NEED', 'SEX|PRIMARY_NEED', 'AGE_BAND|PRIMARY_NEED', 'ETHNICITY_GROUP|PRIMARY_NEED'],
+{{ kpi_rows('ehcp_primary_need_share', 'plans', numerator='count(*)', share=true,
             sources=sources) }}
 union all
-{{ kpi_rows('ehcp_placement_share', 'percent', 'plans', numerator='count(*)', share=true,
-            breakdowns=['PLACEMENT_TYPE'], sources=sources) }}
+{{ kpi_rows('ehcp_placement_share', 'plans', numerator='count(*)', share=true, sources=sources) }}

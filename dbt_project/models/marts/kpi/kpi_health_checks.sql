@@ -16,6 +16,6 @@ with ld_register as (
       and {{ age_in_years('gp.date_of_birth') }} between 14 and 25
 )
 
-{{ kpi_rows('ld_health_check_uptake', 'percent', 'ld_register',
+{{ kpi_rows('ld_health_check_uptake', 'ld_register',
             numerator='sum(case when ' ~ in_period('annual_health_check_date') ~ ' then 1 else 0 end)',
-            denominator='count(*)', period='flow', sources=sources) }}
+            denominator='count(*)', sources=sources) }}

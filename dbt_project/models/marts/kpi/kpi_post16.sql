@@ -28,10 +28,9 @@ ehcp_16_24 as (
     select * from young_people where age between 16 and 24 and sen_status = 'EHCP'
 )
 
-{{ kpi_rows('neet_16_17', 'percent', 'aged_16_17',
-            numerator="sum(case when activity = 'NEET' then 1 else 0 end)", denominator='count(*)',
-            breakdowns=['SEN_STATUS'], sources=sources) }}
+{{ kpi_rows('neet_16_17', 'aged_16_17',
+            numerator="sum(case when activity = 'NEET' then 1 else 0 end)", denominator='count(*)', sources=sources) }}
 union all
-{{ kpi_rows('activity_not_known_16_24_ehcp', 'percent', 'ehcp_16_24',
+{{ kpi_rows('activity_not_known_16_24_ehcp', 'ehcp_16_24',
             numerator="sum(case when activity = 'NOT_KNOWN' then 1 else 0 end)", denominator='count(*)',
             sources=sources) }}

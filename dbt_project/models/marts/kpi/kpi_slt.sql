@@ -30,12 +30,9 @@ waiting as (
       and (discharge_date is null or discharge_date > {{ reporting_date() }})
 )
 
-{{ kpi_rows('slt_referrals', 'count', 'referrals_received', numerator='count(*)',
-            breakdowns=['PROVIDER'], geography='sub_icb', period='flow', sources=sources) }}
+{{ kpi_rows('slt_referrals', 'referrals_received', numerator='count(*)', sources=sources) }}
 union all
-{{ kpi_rows('slt_waiting', 'count', 'waiting', numerator='count(*)',
-            geography='sub_icb', sources=sources) }}
+{{ kpi_rows('slt_waiting', 'waiting', numerator='count(*)', sources=sources) }}
 union all
-{{ kpi_rows('slt_waiting_over_18_weeks', 'percent', 'waiting',
-            numerator='sum(case when days_waited > 126 then 1 else 0 end)', denominator='count(*)',
-            geography='sub_icb', sources=sources) }}
+{{ kpi_rows('slt_waiting_over_18_weeks', 'waiting',
+            numerator='sum(case when days_waited > 126 then 1 else 0 end)', denominator='count(*)', sources=sources) }}
