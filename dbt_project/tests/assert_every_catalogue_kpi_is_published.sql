@@ -1,5 +1,7 @@
 -- Every KPI of the catalogue has a COUNTY TOTAL row in kpi_values, and nothing else is published.
-select catalogue.kpi_id, published.kpi_id as published_kpi_id
+select
+    catalogue.kpi_id,
+    published.kpi_id as published_kpi_id
 from {{ ref('kpi_catalogue') }} as catalogue
 full outer join (
     select distinct kpi_id

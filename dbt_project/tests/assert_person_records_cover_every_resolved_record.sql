@@ -9,18 +9,27 @@
 } %}
 with expected as (
     {%- for source, (model, identifier) in sources.items() %}
-    select '{{ source }}' as source, count(*) as records
-    from {{ ref(model) }}
-    where {{ identifier }} in (select identifier from {{ ref('int_person_links') }})
-    {%- if not loop.last %} union all{% endif %}
+        select
+            '{{ source }}' as source,
+            count(*) as records
+        from {{ ref(model) }}
+        where {{ identifier }} in (select identifier from {{ ref('int_person_links') }})
+        {%- if not loop.last %} union all{% endif %}
     {%- endfor %}
 ),
 
 found as (
-    select source, count(*) as records from {{ ref('int_person_records') }} group by source
+    select
+        source,
+        count(*) as records
+    from {{ ref('int_person_records') }}
+    group by source
 )
 
-select expected.source, expected.records as expected_records, found.records as found_records
+select
+    expected.source,
+    expected.records as expected_records,
+    found.records as found_records
 from expected
 left join found on found.source = expected.source
 where coalesce(found.records, 0) <> expected.records

@@ -5,8 +5,11 @@
 -- when any figure it is made of is a symbol, blank or not in the release: never 0.
 with figures as (
     {%- for extract in ['caseload', 'sen_needs_all_plans', 'requests', 'assessments', 'timeliness_20_week'] %}
-    select '{{ extract }}' as dfe_file, * from {{ ref('stg_dfe__' ~ extract) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ extract }}' as dfe_file,
+            *
+        from {{ ref('stg_dfe__' ~ extract) }}
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
@@ -22,8 +25,9 @@ measures as (
         {#- number of |-separated figures in each list #}
         length(measures.numerator_figures) - length(replace(measures.numerator_figures, '|', '')) + 1
             as numerator_figure_count,
-        case when measures.denominator_figures is null then 0
-             else length(measures.denominator_figures) - length(replace(measures.denominator_figures, '|', '')) + 1
+        case
+            when measures.denominator_figures is null then 0
+            else length(measures.denominator_figures) - length(replace(measures.denominator_figures, '|', '')) + 1
         end as denominator_figure_count
     from {{ ref('dfe_kpi_figures') }} as measures
     inner join {{ ref('kpi_catalogue') }} as catalogue on catalogue.kpi_id = measures.kpi_id
@@ -31,8 +35,17 @@ measures as (
 
 areas as (
     select distinct
-        dfe_file, release_file, time_period, period_type, period_start, period_end, period_label,
-        geography_level, geography_code, geography_name, region_code
+        dfe_file,
+        release_file,
+        time_period,
+        period_type,
+        period_start,
+        period_end,
+        period_label,
+        geography_level,
+        geography_code,
+        geography_name,
+        region_code
     from figures
 ),
 
@@ -45,15 +58,24 @@ parts as (
         figures.time_period,
         figures.value,
         figures.missing_reason,
-        case when '|' || measures.numerator_figures || '|' like '%|' || figures.figure || '|%'
-             then 1 else 0 end as in_numerator,
-        case when '|' || measures.denominator_figures || '|' like '%|' || figures.figure || '|%'
-             then 1 else 0 end as in_denominator
+        case
+            when '|' || measures.numerator_figures || '|' like '%|' || figures.figure || '|%'
+                then 1
+            else 0
+        end as in_numerator,
+        case
+            when '|' || measures.denominator_figures || '|' like '%|' || figures.figure || '|%'
+                then 1
+            else 0
+        end as in_denominator
     from measures
     inner join figures
-        on figures.dfe_file = measures.dfe_file
-       and ('|' || measures.numerator_figures || '|' like '%|' || figures.figure || '|%'
-            or '|' || measures.denominator_figures || '|' like '%|' || figures.figure || '|%')
+        on
+            figures.dfe_file = measures.dfe_file
+            and (
+                '|' || measures.numerator_figures || '|' like '%|' || figures.figure || '|%'
+                or '|' || measures.denominator_figures || '|' like '%|' || figures.figure || '|%'
+            )
 ),
 
 sums as (
@@ -91,8 +113,9 @@ computed as (
         areas.region_code,
         case
             when sums.missing_reason is not null then sums.missing_reason
-            when coalesce(sums.numerator_figures_found, 0) < measures.numerator_figure_count
-              or coalesce(sums.denominator_figures_found, 0) < measures.denominator_figure_count
+            when
+                coalesce(sums.numerator_figures_found, 0) < measures.numerator_figure_count
+                or coalesce(sums.denominator_figures_found, 0) < measures.denominator_figure_count
                 then 'not in the release'
             when measures.denominator_figure_count > 0 and sums.denominator = 0 then 'no denominator (0)'
         end as missing_reason,
@@ -101,11 +124,12 @@ computed as (
     from measures
     inner join areas on areas.dfe_file = measures.dfe_file
     left join sums
-        on sums.kpi_id = measures.kpi_id
-       and sums.breakdown = measures.breakdown
-       and sums.breakdown_value = measures.breakdown_value
-       and sums.geography_code = areas.geography_code
-       and sums.time_period = areas.time_period
+        on
+            sums.kpi_id = measures.kpi_id
+            and sums.breakdown = measures.breakdown
+            and sums.breakdown_value = measures.breakdown_value
+            and sums.geography_code = areas.geography_code
+            and sums.time_period = areas.time_period
 )
 
 select

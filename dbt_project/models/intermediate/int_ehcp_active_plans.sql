@@ -12,5 +12,6 @@ select
     primary_need,
     placement_type
 from {{ ref('int_sen2_plans') }}
-where startdate <= {{ reporting_date() }}
-  and (ceasedate is null or ceasedate >= {{ reporting_date() }})
+where
+    startdate <= {{ reporting_date() }}
+    and (ceasedate is null or ceasedate >= {{ reporting_date() }})

@@ -3,8 +3,11 @@
 -- unique and so was not linked), and council persons (rooted at a council identifier) with and
 -- without a linked NHS number. Every outcome has a row, zero included.
 with outcomes as (
-    select identifier_type, link_rule
-    from (values
+    select
+        identifier_type,
+        link_rule
+    from (
+        values
         ('la_child_id', 'self'),
         ('upn', 'la_child_id'), ('upn', 'la_child_id_ambiguous'), ('upn', 'self'),
         ('child_id', 'la_child_id'), ('child_id', 'la_child_id_ambiguous'),
@@ -19,8 +22,9 @@ links as (
 ),
 
 council_persons as (
-    select roots.person_id,
-           max(case when numbers.identifier is not null then 1 else 0 end) as has_nhs_number
+    select
+        roots.person_id,
+        max(case when numbers.identifier is not null then 1 else 0 end) as has_nhs_number
     from links as roots
     left join links as numbers
         on numbers.person_id = roots.person_id and numbers.identifier_type = 'nhs_number'
@@ -28,7 +32,10 @@ council_persons as (
     group by roots.person_id
 )
 
-select outcomes.identifier_type, outcomes.link_rule, count(links.identifier) as key_count
+select
+    outcomes.identifier_type,
+    outcomes.link_rule,
+    count(links.identifier) as key_count
 from outcomes
 left join links
     on links.identifier_type = outcomes.identifier_type and links.link_rule = outcomes.link_rule
@@ -36,8 +43,18 @@ group by outcomes.identifier_type, outcomes.link_rule
 
 union all
 
-select 'council_person', 'health_linked', count(*) from council_persons where has_nhs_number = 1
+select
+    'council_person',
+    'health_linked',
+    count(*)
+from council_persons
+where has_nhs_number = 1
 
 union all
 
-select 'council_person', 'no_health_link', count(*) from council_persons where has_nhs_number = 0
+select
+    'council_person',
+    'no_health_link',
+    count(*)
+from council_persons
+where has_nhs_number = 0

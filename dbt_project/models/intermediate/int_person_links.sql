@@ -8,38 +8,88 @@
 -- An ambiguous key is never linked: the identifier stays its own person and link_rule says why.
 -- A Reasonable Adjustment flag without consent RACONSENT names no person (national-formats.md v2).
 with council_records as (
-    select persontableid_pseudo as la_child_id_pseudo, upn_pseudo,
-           cast(null as {{ dbt.type_string() }}) as child_id_pseudo, cast(null as {{ dbt.type_string() }}) as nhs_number_pseudo,
-           personbirthdate as date_of_birth, sex, postcode_pseudo
+    select
+        persontableid_pseudo as la_child_id_pseudo,
+        upn_pseudo,
+        cast(null as {{ dbt.type_string() }}) as child_id_pseudo,
+        cast(null as {{ dbt.type_string() }}) as nhs_number_pseudo,
+        personbirthdate as date_of_birth,
+        sex,
+        postcode_pseudo
     from {{ ref('stg_council__sen2_person') }}
     union all
-    select la_child_id_pseudo, upn_pseudo, null, null, date_of_birth, sex, postcode_pseudo
+    select
+        la_child_id_pseudo,
+        upn_pseudo,
+        null,
+        null,
+        date_of_birth,
+        sex,
+        postcode_pseudo
     from {{ ref('stg_council__school_census') }}
     union all
-    select la_child_id_pseudo, upn_pseudo, null, null, null, null, null
+    select
+        la_child_id_pseudo,
+        upn_pseudo,
+        null,
+        null,
+        null,
+        null,
+        null
     from {{ ref('stg_council__eapdr_requests') }}
     union all
-    select la_child_id_pseudo, upn_pseudo, null, null, date_of_birth, null, null
+    select
+        la_child_id_pseudo,
+        upn_pseudo,
+        null,
+        null,
+        date_of_birth,
+        null,
+        null
     from {{ ref('stg_council__post16_activity') }}
     union all
-    select persontableid_pseudo, null, null, null, null, null, null
+    select
+        persontableid_pseudo,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null
     from {{ ref('stg_council__sen2_requests') }}
     union all
-    select la_child_id_pseudo, null, child_id_pseudo, null, date_of_birth, sex, postcode_pseudo
+    select
+        la_child_id_pseudo,
+        null,
+        child_id_pseudo,
+        null,
+        date_of_birth,
+        sex,
+        postcode_pseudo
     from {{ ref('stg_council__early_years_entitlements') }}
 ),
 
 -- UPNs and child_ids with the la_child_ids they appear with
 secondary_identifiers as (
-    select identifier_type, identifier_pseudo,
-           count(distinct la_child_id_pseudo) as la_child_ids,
-           min(la_child_id_pseudo) as la_child_id_pseudo
+    select
+        identifier_type,
+        identifier_pseudo,
+        count(distinct la_child_id_pseudo) as la_child_ids,
+        min(la_child_id_pseudo) as la_child_id_pseudo
     from (
-        select 'upn' as identifier_type, upn_pseudo as identifier_pseudo, la_child_id_pseudo
-        from council_records where upn_pseudo is not null
+        select
+            'upn' as identifier_type,
+            upn_pseudo as identifier_pseudo,
+            la_child_id_pseudo
+        from council_records
+        where upn_pseudo is not null
         union all
-        select 'child_id', child_id_pseudo, la_child_id_pseudo
-        from council_records where child_id_pseudo is not null
+        select
+            'child_id',
+            child_id_pseudo,
+            la_child_id_pseudo
+        from council_records
+        where child_id_pseudo is not null
     ) as seen
     group by identifier_type, identifier_pseudo
 ),
@@ -81,19 +131,25 @@ council_person_records as (
 ),
 
 council_nhs_numbers as (
-    select distinct person_key, nhs_number_pseudo
+    select distinct
+        person_key,
+        nhs_number_pseudo
     from council_person_records
     where nhs_number_pseudo is not null
 ),
 
 -- NHS numbers on council records: linked only when one number <-> one council person
 nhs_number_links as (
-    select nhs_number_pseudo, min(person_key) as person_key,
-           case when max(persons_with_number) = 1 and max(numbers_of_person) = 1 then 1 else 0 end as is_unique
+    select
+        nhs_number_pseudo,
+        min(person_key) as person_key,
+        case when max(persons_with_number) = 1 and max(numbers_of_person) = 1 then 1 else 0 end as is_unique
     from (
-        select nhs_number_pseudo, person_key,
-               count(*) over (partition by nhs_number_pseudo) as persons_with_number,
-               count(*) over (partition by person_key) as numbers_of_person
+        select
+            nhs_number_pseudo,
+            person_key,
+            count(*) over (partition by nhs_number_pseudo) as persons_with_number,
+            count(*) over (partition by person_key) as numbers_of_person
         from council_nhs_numbers
     ) as claims
     group by nhs_number_pseudo
@@ -112,15 +168,22 @@ gp_demographic_matches as (
 
 health_nhs_numbers as (
     select nhs_number_pseudo from {{ ref('stg_icb__gp_registered_population') }}
-    union select nhs_number_pseudo from {{ ref('stg_mpft__slt_referrals') }}
-    union select nhs_number_pseudo from {{ ref('stg_mpft__camhs_referrals') }}
-    union select nhs_number_pseudo from {{ ref('stg_nscht__camhs_referrals') }}
-    union select nhs_number_pseudo from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
-          where consent = 'RACONSENT'
-    union select nhs_number_pseudo from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
-          where consent = 'RACONSENT'
-    union select nhs_number_pseudo from {{ ref('stg_mpft__epr_send_markers') }}
-    union select nhs_number_pseudo from council_nhs_numbers
+    union
+    select nhs_number_pseudo from {{ ref('stg_mpft__slt_referrals') }}
+    union
+    select nhs_number_pseudo from {{ ref('stg_mpft__camhs_referrals') }}
+    union
+    select nhs_number_pseudo from {{ ref('stg_nscht__camhs_referrals') }}
+    union
+    select nhs_number_pseudo from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
+    where consent = 'RACONSENT'
+    union
+    select nhs_number_pseudo from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
+    where consent = 'RACONSENT'
+    union
+    select nhs_number_pseudo from {{ ref('stg_mpft__epr_send_markers') }}
+    union
+    select nhs_number_pseudo from council_nhs_numbers
 ),
 
 identifiers as (

@@ -1,5 +1,6 @@
 -- One row per SEN2 named EHC plan (module 4a), with its holder (module 1 through the request and the
--- assessment: person_id, age at the reporting date, sex, ethnic group; dates of birth stay in staging), the plan's primary need (the rank-1 SEN need of the request's active plan, module 5c;
+-- assessment: person_id, age at the reporting date, sex, ethnic group; dates of birth stay in staging),
+-- the plan's primary need (the rank-1 SEN need of the request's active plan, module 5c;
 -- DS folded into OTH as the DfE publishes it; unknown when the active plan has no rank-1 need or two)
 -- and its placement type (int_sen2_placement_types). A plan is active on a date from its startdate
 -- through its ceasedate (national-formats.md v2).
@@ -19,7 +20,10 @@ with plans as (
 ),
 
 active_plan_records as (
-    select activeplanstableid, requeststableid from {{ ref('stg_council__sen2_activeplans') }}
+    select
+        activeplanstableid,
+        requeststableid
+    from {{ ref('stg_council__sen2_activeplans') }}
 ),
 
 primary_needs as (
@@ -61,8 +65,9 @@ described as (
     left join primary_needs on primary_needs.activeplanstableid = active_plan_records.activeplanstableid
     left join {{ ref('int_sen2_placement_types') }} as placements
         on placements.activeplanstableid = active_plan_records.activeplanstableid
-    group by plans.namedplantableid, plans.requeststableid, holders.person_id, holders.age,
-             holders.sex, holders.ethnicity_group, plans.startdate, plans.ceasedate, plans.ceasereason
+    group by
+        plans.namedplantableid, plans.requeststableid, holders.person_id, holders.age,
+        holders.sex, holders.ethnicity_group, plans.startdate, plans.ceasedate, plans.ceasereason
 )
 
 select * from described

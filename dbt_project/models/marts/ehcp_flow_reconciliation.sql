@@ -10,18 +10,28 @@
 --   status                      of the warehouse figures (the public tier withholds small counts); dfe_status
 --                               of the DfE figure, from its symbol
 with county as (
-    select geography_code from {{ ref('geographies') }} where geography_level = 'COUNTY'
+    select geography_code from {{ ref('geographies') }}
+    where geography_level = 'COUNTY'
 ),
 
 years as (
-    select kpi_id, unit, time_period, period_label, period_start, period_end, release_file,
-           value as dfe_value, missing_reason as dfe_missing_reason
+    select
+        kpi_id,
+        unit,
+        time_period,
+        period_label,
+        period_start,
+        period_end,
+        release_file,
+        value as dfe_value,
+        missing_reason as dfe_missing_reason
     from {{ ref('int_dfe_kpi_values') }}
-    where breakdown = 'TOTAL'
-      and geography_code in (select geography_code from county)
-      and period_type = 'CALENDAR_YEAR'
-      and period_end <= {{ reporting_date() }}
-      and period_start > cast({{ dbt.dateadd('year', -3, reporting_date()) }} as date)
+    where
+        breakdown = 'TOTAL'
+        and geography_code in (select geography_code from county)
+        and period_type = 'CALENDAR_YEAR'
+        and period_end <= {{ reporting_date() }}
+        and period_start > cast({{ dbt.dateadd('year', -3, reporting_date()) }} as date)
 ),
 
 events as (
@@ -36,8 +46,9 @@ warehouse as (
         sum(events.denominator) as denominator
     from years
     inner join events
-        on events.kpi_id = years.kpi_id
-       and events.event_date between years.period_start and years.period_end
+        on
+            events.kpi_id = years.kpi_id
+            and events.event_date between years.period_start and years.period_end
     group by years.kpi_id, years.time_period
 ),
 
@@ -45,8 +56,10 @@ counts as (
     select
         years.*,
         cast(coalesce(warehouse.numerator, 0) as {{ double_type() }}) as warehouse_numerator,
-        cast(case when years.unit = 'count' then null else coalesce(warehouse.denominator, 0) end
-             as {{ double_type() }}) as warehouse_denominator
+        cast(
+            case when years.unit = 'count' then null else coalesce(warehouse.denominator, 0) end
+            as {{ double_type() }}
+        ) as warehouse_denominator
     from years
     left join warehouse on warehouse.kpi_id = years.kpi_id and warehouse.time_period = years.time_period
 ),
@@ -54,9 +67,11 @@ counts as (
 figures as (
     select
         counts.*,
-        cast(case when counts.unit = 'count' then counts.warehouse_numerator
-                  else 100 * counts.warehouse_numerator / nullif(counts.warehouse_denominator, 0) end
-             as {{ double_type() }}) as warehouse_value
+        cast(case
+            when counts.unit = 'count' then counts.warehouse_numerator
+            else 100 * counts.warehouse_numerator / nullif(counts.warehouse_denominator, 0)
+        end
+        as {{ double_type() }}) as warehouse_value
     from counts
 ),
 
@@ -79,8 +94,10 @@ select
     figures.dfe_missing_reason,
     cast(figures.warehouse_value - figures.dfe_value as {{ double_type() }}) as difference,
     false as suppressed,
-    case when figures.unit <> 'count' and figures.warehouse_denominator = 0 then 'not_applicable'
-         else 'available' end as status,
+    case
+        when figures.unit <> 'count' and figures.warehouse_denominator = 0 then 'not_applicable'
+        else 'available'
+    end as status,
     {{ dfe_status('figures.dfe_missing_reason') }} as dfe_status,
     return_file.return_file,
     figures.release_file

@@ -9,26 +9,36 @@
 --                               of the DfE figure, from its symbol (c suppressed, z not_applicable, else
 --                               not_available)
 with county as (
-    select geography_code from {{ ref('geographies') }} where geography_level = 'COUNTY'
+    select geography_code from {{ ref('geographies') }}
+    where geography_level = 'COUNTY'
 ),
 
 januaries as (
-    select period_start as census_date, period_label, time_period, release_file, value as dfe_ehcp_count,
-           missing_reason as dfe_missing_reason
+    select
+        period_start as census_date,
+        period_label,
+        time_period,
+        release_file,
+        value as dfe_ehcp_count,
+        missing_reason as dfe_missing_reason
     from {{ ref('int_dfe_kpi_values') }}
-    where kpi_id = 'ehcp_count'
-      and breakdown = 'TOTAL'
-      and geography_code in (select geography_code from county)
-      and period_start <= {{ reporting_date() }}
-      and period_start > cast({{ dbt.dateadd('year', -3, reporting_date()) }} as date)
+    where
+        kpi_id = 'ehcp_count'
+        and breakdown = 'TOTAL'
+        and geography_code in (select geography_code from county)
+        and period_start <= {{ reporting_date() }}
+        and period_start > cast({{ dbt.dateadd('year', -3, reporting_date()) }} as date)
 ),
 
 warehouse as (
-    select januaries.census_date, count(*) as warehouse_ehcp_count
+    select
+        januaries.census_date,
+        count(*) as warehouse_ehcp_count
     from januaries
     inner join {{ ref('int_sen2_plans') }} as plans
-        on plans.startdate <= januaries.census_date
-       and (plans.ceasedate is null or plans.ceasedate >= januaries.census_date)
+        on
+            plans.startdate <= januaries.census_date
+            and (plans.ceasedate is null or plans.ceasedate >= januaries.census_date)
     group by januaries.census_date
 ),
 
@@ -45,8 +55,10 @@ select
     cast(januaries.dfe_ehcp_count as {{ double_type() }}) as dfe_ehcp_count,
     januaries.dfe_missing_reason,
     cast(coalesce(warehouse.warehouse_ehcp_count, 0) - januaries.dfe_ehcp_count as {{ double_type() }}) as difference,
-    cast(100.0 * (coalesce(warehouse.warehouse_ehcp_count, 0) - januaries.dfe_ehcp_count)
-         / nullif(januaries.dfe_ehcp_count, 0) as {{ double_type() }}) as difference_percent,
+    cast(
+        100.0 * (coalesce(warehouse.warehouse_ehcp_count, 0) - januaries.dfe_ehcp_count)
+        / nullif(januaries.dfe_ehcp_count, 0) as {{ double_type() }}
+    ) as difference_percent,
     false as suppressed,
     'available' as status,
     {{ dfe_status('januaries.dfe_missing_reason') }} as dfe_status,

@@ -11,14 +11,23 @@
 -- among every authority with a value. Missing DfE values keep their missing_reason, and status
 -- says what kind of missing (the DfE's c suppressed, z not_applicable, else not_available).
 with county as (
-    select geography_code, geography_name from {{ ref('geographies') }} where geography_level = 'COUNTY'
+    select
+        geography_code,
+        geography_name
+    from {{ ref('geographies') }}
+    where geography_level = 'COUNTY'
 ),
 
 matching_period as (
-    select kpi_id, breakdown, breakdown_value, max(period_end) as period_end
+    select
+        kpi_id,
+        breakdown,
+        breakdown_value,
+        max(period_end) as period_end
     from {{ ref('int_dfe_kpi_values') }}
-    where period_end <= {{ reporting_date() }}
-      and geography_level = 'ENGLAND'
+    where
+        period_end <= {{ reporting_date() }}
+        and geography_level = 'ENGLAND'
     group by kpi_id, breakdown, breakdown_value
 ),
 
@@ -26,10 +35,11 @@ published as (
     select dfe.*
     from {{ ref('int_dfe_kpi_values') }} as dfe
     inner join matching_period
-        on matching_period.kpi_id = dfe.kpi_id
-       and matching_period.breakdown = dfe.breakdown
-       and matching_period.breakdown_value = dfe.breakdown_value
-       and matching_period.period_end = dfe.period_end
+        on
+            matching_period.kpi_id = dfe.kpi_id
+            and matching_period.breakdown = dfe.breakdown
+            and matching_period.breakdown_value = dfe.breakdown_value
+            and matching_period.period_end = dfe.period_end
 ),
 
 county_region as (
@@ -46,14 +56,19 @@ neighbours as (
 ranked_authorities as (
     select
         published.*,
-        case when published.geography_code in (select geography_code from county) then 'STAFFORDSHIRE'
-             else 'STATISTICAL_NEIGHBOUR' end as comparator,
+        case
+            when published.geography_code in (select geography_code from county) then 'STAFFORDSHIRE'
+            else 'STATISTICAL_NEIGHBOUR'
+        end as comparator,
         case when published.value is not null then rank() over (
-            partition by published.kpi_id, published.breakdown, published.breakdown_value,
-                         published.value is not null
-            order by published.value desc) end as england_rank,
+            partition by
+                published.kpi_id, published.breakdown, published.breakdown_value,
+                published.value is not null
+            order by published.value desc
+        ) end as england_rank,
         count(published.value) over (
-            partition by published.kpi_id, published.breakdown, published.breakdown_value) as england_areas
+            partition by published.kpi_id, published.breakdown, published.breakdown_value
+        ) as england_areas
     from published
     where published.geography_level = 'LOCAL_AUTHORITY'
 ),
@@ -61,57 +76,120 @@ ranked_authorities as (
 comparison_authorities as (
     select
         ranked_authorities.*,
-        case when value is not null then rank() over (
-            partition by kpi_id, breakdown, breakdown_value, value is not null
-            order by value desc) end as neighbour_rank,
-        count(value) over (partition by kpi_id, breakdown, breakdown_value) as neighbour_areas
+        case when ranked_authorities.value is not null then rank() over (
+            partition by
+                ranked_authorities.kpi_id,
+                ranked_authorities.breakdown,
+                ranked_authorities.breakdown_value,
+                ranked_authorities.value is not null
+            order by ranked_authorities.value desc
+        ) end as neighbour_rank,
+        count(ranked_authorities.value)
+            over (
+                partition by ranked_authorities.kpi_id, ranked_authorities.breakdown, ranked_authorities.breakdown_value
+            )
+            as neighbour_areas
     from ranked_authorities
-    where geography_code in (select geography_code from county)
-       or geography_code in (select la_code from neighbours)
+    where
+        ranked_authorities.geography_code in (select geography_code from county)
+        or ranked_authorities.geography_code in (select la_code from neighbours)
 ),
 
 dfe_rows as (
     select
-        kpi_id, breakdown, breakdown_value, unit, comparator, 'dfe' as source,
-        geography_level, geography_code, geography_name, period_start, period_end, period_label,
-        numerator, denominator, value, missing_reason,
-        neighbour_rank, neighbour_areas, england_rank, england_areas,
-        {{ dfe_status('missing_reason') }} as status, release_file as source_files
+        kpi_id,
+        breakdown,
+        breakdown_value,
+        unit,
+        comparator,
+        'dfe' as source,
+        geography_level,
+        geography_code,
+        geography_name,
+        period_start,
+        period_end,
+        period_label,
+        numerator,
+        denominator,
+        value,
+        missing_reason,
+        neighbour_rank,
+        neighbour_areas,
+        england_rank,
+        england_areas,
+        {{ dfe_status('missing_reason') }} as status,
+        release_file as source_files
     from comparison_authorities
     union all
     select
-        kpi_id, breakdown, breakdown_value, unit,
-        case geography_level when 'ENGLAND' then 'ENGLAND' else 'REGION' end as comparator, 'dfe' as source,
-        geography_level, geography_code, geography_name, period_start, period_end, period_label,
-        numerator, denominator, value, missing_reason,
-        cast(null as integer) as neighbour_rank, cast(null as integer) as neighbour_areas,
-        cast(null as integer) as england_rank, cast(null as integer) as england_areas,
-        {{ dfe_status('missing_reason') }} as status, release_file as source_files
+        kpi_id,
+        breakdown,
+        breakdown_value,
+        unit,
+        case geography_level when 'ENGLAND' then 'ENGLAND' else 'REGION' end as comparator,
+        'dfe' as source,
+        geography_level,
+        geography_code,
+        geography_name,
+        period_start,
+        period_end,
+        period_label,
+        numerator,
+        denominator,
+        value,
+        missing_reason,
+        cast(null as integer) as neighbour_rank,
+        cast(null as integer) as neighbour_areas,
+        cast(null as integer) as england_rank,
+        cast(null as integer) as england_areas,
+        {{ dfe_status('missing_reason') }} as status,
+        release_file as source_files
     from published
-    where geography_level = 'ENGLAND'
-       or (geography_level = 'REGION' and geography_code in (select region_code from county_region))
+    where
+        geography_level = 'ENGLAND'
+        or (geography_level = 'REGION' and geography_code in (select region_code from county_region))
 ),
 
 warehouse_rows as (
     select
-        kpi.kpi_id, kpi.breakdown, kpi.breakdown_value, kpi.unit, 'WAREHOUSE' as comparator,
-        'warehouse' as source, kpi.geography_level, kpi.geography_code, kpi.geography_name,
-        kpi.period_start, kpi.period_end,
-        case when kpi.period_start = kpi.period_end
-             then 'As at ' || {{ dbt.cast('kpi.period_end', dbt.type_string()) }}
-             else {{ dbt.cast('kpi.period_start', dbt.type_string()) }} || ' to '
-                  || {{ dbt.cast('kpi.period_end', dbt.type_string()) }}
+        kpi.kpi_id,
+        kpi.breakdown,
+        kpi.breakdown_value,
+        kpi.unit,
+        'WAREHOUSE' as comparator,
+        'warehouse' as source,
+        kpi.geography_level,
+        kpi.geography_code,
+        kpi.geography_name,
+        kpi.period_start,
+        kpi.period_end,
+        case
+            when kpi.period_start = kpi.period_end
+                then 'As at ' || {{ dbt.cast('kpi.period_end', dbt.type_string()) }}
+            else
+                {{ dbt.cast('kpi.period_start', dbt.type_string()) }} || ' to '
+                || {{ dbt.cast('kpi.period_end', dbt.type_string()) }}
         end as period_label,
-        kpi.numerator, kpi.denominator, kpi.value,
+        kpi.numerator,
+        kpi.denominator,
+        kpi.value,
         case when kpi.value is null then 'no denominator (0)' end as missing_reason,
-        cast(null as integer) as neighbour_rank, cast(null as integer) as neighbour_areas,
-        cast(null as integer) as england_rank, cast(null as integer) as england_areas,
-        kpi.status, kpi.source_extracts as source_files
+        cast(null as integer) as neighbour_rank,
+        cast(null as integer) as neighbour_areas,
+        cast(null as integer) as england_rank,
+        cast(null as integer) as england_areas,
+        kpi.status,
+        kpi.source_extracts as source_files
     from {{ ref('kpi_values') }} as kpi
-    inner join (select distinct kpi_id, breakdown, breakdown_value from {{ ref('dfe_kpi_figures') }}) as measures
-        on measures.kpi_id = kpi.kpi_id
-       and measures.breakdown = kpi.breakdown
-       and measures.breakdown_value = kpi.breakdown_value
+    inner join (select distinct
+        kpi_id,
+        breakdown,
+        breakdown_value
+    from {{ ref('dfe_kpi_figures') }}) as measures
+        on
+            measures.kpi_id = kpi.kpi_id
+            and measures.breakdown = kpi.breakdown
+            and measures.breakdown_value = kpi.breakdown_value
     where kpi.geography_level = 'COUNTY'
 )
 

@@ -2,11 +2,11 @@
 -- revised_at. Incremental by reporting date: a run replaces its own month's block (delete+insert)
 -- and leaves every other month's rows as they are (a column added later is appended, null in the
 -- months before it; column types are not compared: the PostgreSQL build continues DuckDB's table);
--- full_refresh is off so `--full-refresh` cannot drop the history. A month's figures come from the files current on its month end
--- (stg_landing__current_files). revised_at: when a re-run of the month changed its figures
--- (numerator, denominator, value, status or the set of rows), the re-run's refreshed_at, on every
--- row of the month; a re-run that changes nothing keeps the month's earlier revised_at (null if
--- it was never revised).
+-- full_refresh is off so `--full-refresh` cannot drop the history. A month's figures come from the
+-- files current on its month end (stg_landing__current_files). revised_at: when a re-run of the
+-- month changed its figures (numerator, denominator, value, status or the set of rows), the
+-- re-run's refreshed_at, on every row of the month; a re-run that changes nothing keeps the
+-- month's earlier revised_at (null if it was never revised).
 {{ config(
     materialized='incremental',
     unique_key='reporting_date',

@@ -2,35 +2,52 @@
 -- indicator, at their highest status EHCP > SEN_SUPPORT > EAPDR > EARLY_YEARS_MARKER >
 -- HEALTH_IDENTIFIED. No NHS number, UPN, postcode or date of birth: person_id is a hash.
 with indicators as (
-    select person_id, 1 as status_rank from {{ ref('int_ehcp_active_plans') }} where person_id is not null
+    select
+        person_id,
+        1 as status_rank
+    from {{ ref('int_ehcp_active_plans') }}
+    where person_id is not null
     union all
-    select person.person_id, 2
+    select
+        person.person_id,
+        2
     from {{ ref('stg_council__school_census') }} as census
     {{ record_person('school_census', 'census') }}
     where census.sen_provision = 'K'
     union all
-    select person.person_id, 3
+    select
+        person.person_id,
+        3
     from {{ ref('stg_council__eapdr_requests') }} as eapdr
     {{ record_person('eapdr_requests', 'eapdr') }}
     where eapdr.request_status = 'OPEN' and eapdr.request_date <= {{ reporting_date() }}
     union all
-    select person.person_id, 4
+    select
+        person.person_id,
+        4
     from {{ ref('stg_council__early_years_entitlements') }} as early_years
     {{ record_person('early_years', 'early_years') }}
     where early_years.is_latest_term and early_years.has_send_marker
     union all
-    select person.person_id, 5
+    select
+        person.person_id,
+        5
     from {{ ref('stg_icb__gp_registered_population') }} as gp
     {{ record_person('gp_registration', 'gp') }}
     where gp.on_learning_disability_register or gp.has_autism_diagnosis
     union all
-    select person.person_id, 5
+    select
+        person.person_id,
+        5
     from {{ ref('stg_mpft__slt_referrals') }} as slt
     {{ record_person('mpft_slt_referrals', 'slt') }}
-    where slt.referral_date <= {{ reporting_date() }}
-      and (slt.discharge_date is null or slt.discharge_date > {{ reporting_date() }})
+    where
+        slt.referral_date <= {{ reporting_date() }}
+        and (slt.discharge_date is null or slt.discharge_date > {{ reporting_date() }})
     union all
-    select person.person_id, 5
+    select
+        person.person_id,
+        5
     from {{ ref('stg_mpft__epr_send_markers') }} as markers
     {{ record_person('mpft_epr_send_markers', 'markers') }}
     where markers.marker_date <= {{ reporting_date() }}
@@ -75,7 +92,10 @@ people as (
 
 -- which partners' records the person was built from
 partner_records as (
-    select distinct person_id, partner from {{ ref('int_person_records') }}
+    select distinct
+        person_id,
+        partner
+    from {{ ref('int_person_records') }}
 ),
 
 partners as (
@@ -112,7 +132,8 @@ select
     adjustments.person_id is not null as has_reasonable_adjustment_flag,
     adjustments.impairment_codes as reasonable_adjustment_impairments,
     adjustments.adjustment_categories as reasonable_adjustment_categories,
-    concat_ws('|',
+    concat_ws(
+        '|',
         case when partners.council = 1 then 'council' end,
         case when partners.icb = 1 then 'icb' end,
         case when partners.mpft = 1 then 'mpft' end,
@@ -123,5 +144,6 @@ inner join {{ ref('int_residence') }} as residence on residence.person_id = peop
 inner join partners on partners.person_id = people.person_id
 left join {{ ref('int_registered_sub_icb') }} as registration on registration.person_id = people.person_id
 left join {{ ref('int_reasonable_adjustments') }} as adjustments on adjustments.person_id = people.person_id
-where residence.is_county_resident
-  and (people.age is null or people.age between 0 and 25)
+where
+    residence.is_county_resident
+    and (people.age is null or people.age between 0 and 25)

@@ -21,7 +21,8 @@ with pupils as (
 ),
 
 pupils_with_sessions as (
-    select * from pupils where sessions_possible > 0 and sessions_missed is not null
+    select * from pupils
+    where sessions_possible > 0 and sessions_missed is not null
 )
 
 {{ kpi_rows('absence_rate', 'pupils_with_sessions',

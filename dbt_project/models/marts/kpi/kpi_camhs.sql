@@ -8,39 +8,64 @@
 --                                    date with no first contact; denominator: those referrals
 --   camhs_treatment_18_weeks         numerator: treatment starts in period within 126 days of referral
 --                                    denominator: treatment starts in period
-{%- set sources = ['stg_mpft__camhs_referrals', 'stg_nscht__camhs_referrals', 'stg_icb__gp_registered_population', 'stg_icb__gp_practices', 'stg_icb__lsoa_lookup'] %}
+{%- set sources = ['stg_mpft__camhs_referrals', 'stg_nscht__camhs_referrals', 'stg_icb__gp_registered_population',
+                   'stg_icb__gp_practices', 'stg_icb__lsoa_lookup'] %}
 
 with referrals as (
-    select provider, service_line, sub_icb_code, referral_date, first_contact_date,
-           treatment_start_date, closed_date
+    select
+        provider,
+        service_line,
+        sub_icb_code,
+        referral_date,
+        first_contact_date,
+        treatment_start_date,
+        closed_date
     from {{ ref('stg_mpft__camhs_referrals') }}
     union all
-    select provider, service_line, sub_icb_code, referral_date, first_contact_date,
-           treatment_start_date, closed_date
+    select
+        provider,
+        service_line,
+        sub_icb_code,
+        referral_date,
+        first_contact_date,
+        treatment_start_date,
+        closed_date
     from {{ ref('stg_nscht__camhs_referrals') }}
 ),
 
 referrals_received as (
-    select * from referrals where {{ in_period('referral_date') }}
+    select *
+    from referrals
+    where {{ in_period('referral_date') }}
 ),
 
 first_contacts as (
-    select provider, sub_icb_code, {{ days_between('referral_date', 'first_contact_date') }} as days_waited
+    select
+        provider,
+        sub_icb_code,
+        {{ days_between('referral_date', 'first_contact_date') }} as days_waited  -- noqa: LT05
     from referrals
     where {{ in_period('first_contact_date') }}
 ),
 
 still_waiting as (
-    select provider, service_line, sub_icb_code,
-           {{ days_between('referral_date', reporting_date()) }} as days_waited
+    select
+        provider,
+        service_line,
+        sub_icb_code,
+        {{ days_between('referral_date', reporting_date()) }} as days_waited  -- noqa: LT05
     from referrals
-    where referral_date <= {{ reporting_date() }}
-      and (first_contact_date is null or first_contact_date > {{ reporting_date() }})
-      and (closed_date is null or closed_date > {{ reporting_date() }})
+    where
+        referral_date <= {{ reporting_date() }}
+        and (first_contact_date is null or first_contact_date > {{ reporting_date() }})
+        and (closed_date is null or closed_date > {{ reporting_date() }})
 ),
 
 treatment_starts as (
-    select provider, sub_icb_code, {{ days_between('referral_date', 'treatment_start_date') }} as days_waited
+    select
+        provider,
+        sub_icb_code,
+        {{ days_between('referral_date', 'treatment_start_date') }} as days_waited  -- noqa: LT05
     from referrals
     where {{ in_period('treatment_start_date') }}
 )

@@ -19,7 +19,8 @@ with pupils as (
 ),
 
 sen_support_pupils as (
-    select * from pupils where sen_provision = 'K'
+    select * from pupils
+    where sen_provision = 'K'
 )
 
 {{ kpi_rows('sen_support_count', 'sen_support_pupils', numerator='count(*)', sources=sources) }}

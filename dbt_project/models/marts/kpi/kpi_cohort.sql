@@ -30,26 +30,39 @@ with cohort as (
 -- flags can record several, so numerators and denominators count distinct persons and a breakdown's
 -- values do not add up to the TOTAL.
 ra_coverage as (
-    select person_id, district_code, sen_status, has_reasonable_adjustment_flag as counts,
-           cast(null as {{ dbt.type_string() }}) as impairment,
-           cast(null as {{ dbt.type_string() }}) as adjustment_category
+    select
+        person_id,
+        district_code,
+        sen_status,
+        has_reasonable_adjustment_flag as counts,
+        cast(null as {{ dbt.type_string() }}) as impairment,
+        cast(null as {{ dbt.type_string() }}) as adjustment_category
     from cohort
     union all
-    select cohort.person_id, cohort.district_code, cohort.sen_status,
-           coalesce({{ list_contains('cohort.reasonable_adjustment_impairments', 'codes.code') }}, false),
-           codes.display, null
+    select
+        cohort.person_id,
+        cohort.district_code,
+        cohort.sen_status,
+        coalesce({{ list_contains('cohort.reasonable_adjustment_impairments', 'codes.code') }}, false),
+        codes.display,
+        null
     from cohort
     cross join {{ ref('ra_impairment_codes') }} as codes
     union all
-    select cohort.person_id, cohort.district_code, cohort.sen_status,
-           coalesce({{ list_contains('cohort.reasonable_adjustment_categories', 'codes.code') }}, false),
-           null, codes.display
+    select
+        cohort.person_id,
+        cohort.district_code,
+        cohort.sen_status,
+        coalesce({{ list_contains('cohort.reasonable_adjustment_categories', 'codes.code') }}, false),
+        null,
+        codes.display
     from cohort
     cross join {{ ref('ra_adjustment_categories') }} as codes
 ),
 
 ehcp_holders as (
-    select * from cohort where sen_status = 'EHCP'
+    select * from cohort
+    where sen_status = 'EHCP'
 )
 
 {{ kpi_rows('cohort_size', 'cohort', numerator='count(*)', sources=sources) }}

@@ -12,8 +12,9 @@ with funded_children as (
     from {{ ref('stg_council__early_years_entitlements') }} as claims
     {{ record_person('early_years', 'claims') }}
     inner join {{ ref('int_residence') }} as residence on residence.person_id = person.person_id
-    where claims.is_latest_term
-      and residence.is_county_resident
+    where
+        claims.is_latest_term
+        and residence.is_county_resident
 )
 
 {{ kpi_rows('early_years_send_marker_pct', 'funded_children',

@@ -6,12 +6,17 @@
 --   ehcna_requests           numerator: requests received in period                       denominator: none
 --   ehcna_decision_6_weeks   numerator: of those decided (outcome Y or N), decided within 42 days
 --                            denominator: requests received in period with outcome Y or N
---   ehcna_refusal_rate       numerator: requests decided in period not to assess (N)     denominator: requests decided in period (Y or N)
---   ehcna_issue_rate         numerator: assessments decided in period to issue (Y)        denominator: assessments decided in period (Y or N)
---   ehcp_new_plans           numerator: assessments with outcome Y issued in period (H and S, transfers in, are not new)
+--   ehcna_refusal_rate       numerator: requests decided in period not to assess (N)
+--                            denominator: requests decided in period (Y or N)
+--   ehcna_issue_rate         numerator: assessments decided in period to issue (Y)
+--                            denominator: assessments decided in period (Y or N)
+--   ehcp_new_plans           numerator: assessments with outcome Y issued in period (H and S, transfers in,
+--                            are not new)
 --   ehcp_issued_20_weeks     numerator: plans issued in period within 140 days
---                            denominator: plans issued in period (outcome Y) with week20 no and no assessment mediation or tribunal
---   ehcp_issued_20_weeks_all numerator: plans issued in period within 140 days    denominator: plans issued in period (outcome Y)
+--                            denominator: plans issued in period (outcome Y) with week20 no and no
+--                            assessment mediation or tribunal
+--   ehcp_issued_20_weeks_all numerator: plans issued in period within 140 days
+--                            denominator: plans issued in period (outcome Y)
 --   ehcna_no_issue_16_weeks  numerator: decisions in period not to issue (N) within 112 days
 --                            denominator: decisions in period not to issue
 --   annual_review_4_weeks    numerator: review decisions (lastreview) in period within 28 days of the meeting
@@ -33,14 +38,16 @@
                    'ehcp_ceased',
                    'mediation_rate',
                    'tribunal_rate'] %}
-
+-- noqa: disable=LT02
 with events as (
     {{ sen2_flow_events() }}
 )
 {%- for kpi_id in kpi_ids %},
 
 {{ kpi_id }}_events as (
-    select * from events where kpi_id = '{{ kpi_id }}' and {{ in_period('event_date') }}
+    select *
+    from events
+    where kpi_id = '{{ kpi_id }}' and {{ in_period('event_date') }}
 )
 {%- endfor %}
 
@@ -50,3 +57,4 @@ with events as (
             sources=sources) }}
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}
+-- noqa: enable=LT02

@@ -33,14 +33,28 @@ registered_residents as (
     from {{ ref('stg_icb__gp_registered_population') }} as gp
     {{ record_person('gp_registration', 'gp') }}
     inner join {{ ref('int_residence') }} as residence on residence.person_id = person.person_id
-    where residence.is_county_resident
-      and {{ age_in_years('gp.date_of_birth') }} between 0 and 25
+    where
+        residence.is_county_resident
+        and {{ age_in_years('gp.date_of_birth') }} between 0 and 25
 ),
 
 plans_and_population as (
-    select district_code, sex, age_band, 1 as is_plan, 0 as is_registered from plans where age between 0 and 25
+    select
+        district_code,
+        sex,
+        age_band,
+        1 as is_plan,
+        0 as is_registered
+    from plans
+    where age between 0 and 25
     union all
-    select district_code, sex, age_band, 0, 1 from registered_residents
+    select
+        district_code,
+        sex,
+        age_band,
+        0,
+        1
+    from registered_residents
 )
 
 {{ kpi_rows('ehcp_count', 'plans', numerator='count(*)',

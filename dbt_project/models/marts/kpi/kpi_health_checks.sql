@@ -11,9 +11,10 @@ with ld_register as (
     from {{ ref('stg_icb__gp_registered_population') }} as gp
     {{ record_person('gp_registration', 'gp') }}
     inner join {{ ref('int_residence') }} as residence on residence.person_id = person.person_id
-    where gp.on_learning_disability_register
-      and residence.is_county_resident
-      and {{ age_in_years('gp.date_of_birth') }} between 14 and 25
+    where
+        gp.on_learning_disability_register
+        and residence.is_county_resident
+        and {{ age_in_years('gp.date_of_birth') }} between 14 and 25
 )
 
 {{ kpi_rows('ld_health_check_uptake', 'ld_register',

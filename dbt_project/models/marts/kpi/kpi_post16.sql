@@ -21,11 +21,13 @@ with young_people as (
 ),
 
 aged_16_17 as (
-    select * from young_people where age between 16 and 17
+    select * from young_people
+    where age between 16 and 17
 ),
 
 ehcp_16_24 as (
-    select * from young_people where age between 16 and 24 and sen_status = 'EHCP'
+    select * from young_people
+    where age between 16 and 24 and sen_status = 'EHCP'
 )
 
 {{ kpi_rows('neet_16_17', 'aged_16_17',

@@ -4,7 +4,8 @@
 --   slt_waiting                numerator: referrals open at the reporting date with no first assessment
 --                              denominator: none
 --   slt_waiting_over_18_weeks  numerator: of those waiting, waits over 126 days   denominator: those waiting
-{%- set sources = ['stg_mpft__slt_referrals', 'stg_icb__gp_registered_population', 'stg_icb__gp_practices', 'stg_icb__lsoa_lookup'] %}
+{%- set sources = ['stg_mpft__slt_referrals', 'stg_icb__gp_registered_population', 'stg_icb__gp_practices',
+                   'stg_icb__lsoa_lookup'] %}
 
 with referrals as (
     select
@@ -17,17 +18,20 @@ with referrals as (
 ),
 
 referrals_received as (
-    select * from referrals where {{ in_period('referral_date') }}
+    select *
+    from referrals
+    where {{ in_period('referral_date') }}
 ),
 
 waiting as (
     select
         sub_icb_code,
-        {{ days_between('referral_date', reporting_date()) }} as days_waited
+        {{ days_between('referral_date', reporting_date()) }} as days_waited  -- noqa: LT05
     from referrals
-    where referral_date <= {{ reporting_date() }}
-      and (first_assessment_date is null or first_assessment_date > {{ reporting_date() }})
-      and (discharge_date is null or discharge_date > {{ reporting_date() }})
+    where
+        referral_date <= {{ reporting_date() }}
+        and (first_assessment_date is null or first_assessment_date > {{ reporting_date() }})
+        and (discharge_date is null or discharge_date > {{ reporting_date() }})
 )
 
 {{ kpi_rows('slt_referrals', 'referrals_received', numerator='count(*)', sources=sources) }}

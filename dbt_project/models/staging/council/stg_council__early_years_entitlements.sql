@@ -13,11 +13,12 @@ decoded as (
         cast(
             {{ dbt.split_part('term', "'-'", 1) }}
             || case {{ dbt.split_part('term', "'-'", 2) }}
-                   when 'SPRING' then '-01-01'
-                   when 'SUMMER' then '-04-01'
-                   when 'AUTUMN' then '-09-01'
-               end
-        as date) as term_start_date,
+                when 'SPRING' then '-01-01'
+                when 'SUMMER' then '-04-01'
+                when 'AUTUMN' then '-09-01'
+            end
+            as date
+        ) as term_start_date,
         entitlement,
         {{ yes_no('send_marker') }} as has_send_marker,
         send_marker_source,

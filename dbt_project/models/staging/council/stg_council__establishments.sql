@@ -1,4 +1,5 @@
--- Establishments from Get Information About Schools (GIAS), the council's download: the current delivery's accepted rows.
+-- Establishments from Get Information About Schools (GIAS), the council's download: the current
+-- delivery's accepted rows.
 with establishments as (
     {{ current_file_rows('council', 'establishments') }}
 )

@@ -1,4 +1,5 @@
--- SEN2 return, module 2 requests for an EHC needs assessment: the current delivery's accepted rows; yes/no items as booleans.
+-- SEN2 return, module 2 requests for an EHC needs assessment: the current delivery's accepted rows;
+-- yes/no items as booleans.
 with requests as (
     {{ current_file_rows('council', 'sen2_requests') }}
 )

@@ -3,7 +3,12 @@
 -- date; of deliveries with one date the newest received (landing leaves one accepted per date).
 -- The one owner of the rule: staging reads it through current_file_rows, and Python through
 -- connectors/current_files.py, which renders this file.
-select partner, {{ adapter.quote('extract') }}, file_id, as_at, received_at
+select
+    partner,
+    {{ adapter.quote('extract') }},
+    file_id,
+    as_at,
+    received_at
 from (
     select
         files.partner,
@@ -16,7 +21,8 @@ from (
             order by files.as_at desc, files.received_at desc, files.file_id desc
         ) as newest_first
     from {{ source('landing', 'files') }} as files
-    where files.status = 'accepted'
-      and files.as_at <= {{ reporting_date() }}
+    where
+        files.status = 'accepted'
+        and files.as_at <= {{ reporting_date() }}
 ) as accepted
 where newest_first = 1
