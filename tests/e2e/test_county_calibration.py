@@ -7,10 +7,15 @@ district counts must add up to the county.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from tests.e2e.test_refresh import refresh
+from tests.publication.attacker import attack, crosswalk_counts, reconciliation_counts
+
+COUNTY = ("COUNTY", "E10000028")
 
 pytestmark = pytest.mark.slow
 
@@ -65,11 +70,33 @@ PUBLISHED = [
 
 
 @pytest.fixture(scope="module")
-def kpis(county_drop, tmp_path_factory) -> pd.DataFrame:
+def county_home(county_drop, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("county_home")
     result = refresh(county_drop.root, home)
     assert result.returncode == 0, result.stdout + result.stderr
-    return pd.read_csv(home / "publish" / "restricted" / "kpi_values.csv", dtype={"breakdown_value": str})
+    return home
+
+
+@pytest.fixture(scope="module")
+def kpis(county_home) -> pd.DataFrame:
+    return pd.read_csv(county_home / "publish" / "restricted" / "kpi_values.csv", dtype={"breakdown_value": str})
+
+
+def test_the_attacker_recovers_no_count_from_the_county_scale_public_tier(county_home):
+    """disclosure.md's attack on the public files of the county-scale refresh: kpi_values and
+    kpi_history (with their apportioned rows), the crosswalk's populations and the January counts."""
+    publish = county_home / "publish"
+    crosswalk = pd.read_parquet(publish / "restricted" / "sub_icb_district_crosswalk.parquet")
+    for table in ("kpi_values", "kpi_history"):
+        public, restricted = (pd.read_parquet(publish / tier / f"{table}.parquet") for tier in ("public", "restricted"))
+        assert (public.status == "suppressed").sum() > 500  # the county does exercise suppression
+        assert attack(public, restricted, crosswalk=crosswalk) == [], table
+    walk = [crosswalk_counts(pd.read_parquet(publish / tier / "sub_icb_district_crosswalk.parquet"))
+            for tier in ("public", "restricted")]
+    assert attack(*walk, {}) == []
+    januaries = [reconciliation_counts(pd.read_parquet(publish / tier / "ehcp_reconciliation.parquet"), COUNTY)
+                 for tier in ("public", "restricted")]
+    assert attack(*januaries, {}) == []
 
 
 def county_figure(kpis: pd.DataFrame, kpi_id: str, breakdown: str, values: list[str]) -> tuple[float, str]:
