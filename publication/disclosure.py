@@ -126,7 +126,7 @@ def disclosure_summary(controlled: dict[str, tuple[np.ndarray, pd.DataFrame]], s
                        repeated: dict[str, pd.DataFrame] | None = None) -> dict:
     """What disclosure control did, for publication.json: ``controlled`` maps each table whose
     counts it controls to (its primary suppressions, its public form); ``cells`` and the
-    suppression counts add those tables up. ``repeated`` tables (kpi_benchmarks' warehouse rows
+    suppression counts add those tables up. ``repeated`` tables (kpi_comparators' warehouse rows
     are kpi_values rows) are listed by status in ``tables`` but not added again."""
     tables = {name: {status: int((public["status"] == status).sum()) for status in STATUSES}
               for name, (_, public) in {**controlled, **{n: (None, f) for n, f in (repeated or {}).items()}}.items()}

@@ -30,8 +30,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from publication.benchmarks import (
-    flow_reconciliation_primary_suppression, public_flow_reconciliation, public_kpi_benchmarks, public_reconciliation,
+from publication.comparators import (
+    flow_reconciliation_primary_suppression, public_flow_reconciliation, public_kpi_comparators, public_reconciliation,
     reconciliation_primary_suppression,
 )
 from publication.data_dictionary import DICTIONARY_COLUMNS, dictionary_rows
@@ -93,8 +93,8 @@ FORMS = {
     "sub_icb_district_crosswalk": Form("all", public_crosswalk, primary=crosswalk_primary_suppression),
     "mart_send_cohort": Form("person_id"),
     "kpi_catalogue": Form("kpi_id", _unchanged),
-    "kpi_benchmarks": Form("kpi_id, breakdown, breakdown_value, comparator, geography_code",
-                           from_public_kpi_values=public_kpi_benchmarks),
+    "kpi_comparators": Form("kpi_id, breakdown, breakdown_value, comparator, geography_code",
+                           from_public_kpi_values=public_kpi_comparators),
     "ehcp_reconciliation": Form("census_date", public_reconciliation, primary=reconciliation_primary_suppression),
     "ehcp_flow_reconciliation": Form("kpi_id, dfe_time_period", public_flow_reconciliation,
                                      primary=flow_reconciliation_primary_suppression),
@@ -214,7 +214,7 @@ def _tier_tables(tier: str, published: dict[str, Table], frames: dict[str, tuple
                                                     **{arg: by_model[model] for arg, model in table.form.reads}),
                      frames[name][1])
               for name, table in published.items() if table.form.public}
-    public_kpi_values = tables["kpi_values"][1]  # e.g. Staffordshire's benchmark rows exactly as published
+    public_kpi_values = tables["kpi_values"][1]  # e.g. Staffordshire's comparator rows exactly as published
     tables |= {name: (table.model, table.form.from_public_kpi_values(frames[name][0], public_kpi_values),
                       frames[name][1])
                for name, table in published.items() if table.form.from_public_kpi_values}

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from reporting import benchmarks, disclosure_note, figures, register
+from reporting import comparators, disclosure_note, figures, register
 from reporting.charts import failed_checks_chart, pass_rate_chart
 from reporting.figures import FileCheckFailure
 from reporting.pdf import write_pdf
@@ -97,9 +97,10 @@ def build_report(
                                 earlier[-1].failed_file_checks if earlier else None),
         trend=trend,
         charts=[failed_checks_chart(trend), pass_rate_chart(trend)] if len(trend) > 1 else [],
-        comparisons=benchmarks.comparisons(con),
-        reconciliations=benchmarks.reconciliations(con),
-        flow_reconciliations=benchmarks.flow_reconciliations(con),
+        comparators=comparators.COMPARATORS,
+        comparisons=comparators.comparisons(con),
+        reconciliations=comparators.reconciliations(con),
+        flow_reconciliations=comparators.flow_reconciliations(con),
     )
     path = reports_dir / entry.file
     path.write_text(html, encoding="utf-8")

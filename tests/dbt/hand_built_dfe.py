@@ -1,4 +1,4 @@
-"""Hand-made rows of the DfE release files (clean.dfe__*) for the benchmark models, reporting date 2025-07-31.
+"""Hand-made rows of the DfE release files (clean.dfe__*) for the comparator models, reporting date 2025-07-31.
 
 Areas: England, the West Midlands (E12000005), Staffordshire (E10000028), two of its default
 statistical neighbours, Warwickshire (E10000031, West Midlands) and Derbyshire (E10000007, East

@@ -291,7 +291,7 @@ def identifier_shaped(text: str) -> set[str]:
     return {compact(value) for value in (*words, *spaced_digits, *postcodes)}
 
 
-def benchmark(path: Path, kpi_id: str, comparator: str, breakdown_value: str = "TOTAL") -> dict:
+def comparison(path: Path, kpi_id: str, comparator: str, breakdown_value: str = "TOTAL") -> dict:
     with path.open() as f:
         rows = [r for r in csv.DictReader(f) if (r["kpi_id"], r["breakdown_value"], r["comparator"])
                 == (kpi_id, breakdown_value, comparator)]
@@ -300,17 +300,17 @@ def benchmark(path: Path, kpi_id: str, comparator: str, breakdown_value: str = "
 
 
 def test_refresh_publishes_the_dfe_comparators_in_both_tiers(published):
-    """The bundled DfE release lands with the partners' extracts; kpi_benchmarks and the January
+    """The bundled DfE release lands with the partners' extracts; kpi_comparators and the January
     reconciliation are published in both tiers and the board report reads them."""
     _, home = published
     for tier in ("restricted", "public"):
-        path = home / "publish" / tier / "kpi_benchmarks.csv"
-        staffordshire = benchmark(path, "ehcp_count", "STAFFORDSHIRE")
+        path = home / "publish" / tier / "kpi_comparators.csv"
+        staffordshire = comparison(path, "ehcp_count", "STAFFORDSHIRE")
         assert (staffordshire["value"], staffordshire["period_label"]) == ("8461", "January 2025")
-        assert benchmark(path, "ehcp_count", "ENGLAND")["value"] == "638745"
-        assert benchmark(path, "ehcp_count", "REGION")["geography_name"] == "West Midlands"
-        assert benchmark(path, "ehcp_issued_20_weeks", "STAFFORDSHIRE")["value"] == str(100 * 319 / 879)
-        local = benchmark(path, "ehcp_count", "WAREHOUSE")
+        assert comparison(path, "ehcp_count", "ENGLAND")["value"] == "638745"
+        assert comparison(path, "ehcp_count", "REGION")["geography_name"] == "West Midlands"
+        assert comparison(path, "ehcp_issued_20_weeks", "STAFFORDSHIRE")["value"] == str(100 * 319 / 879)
+        local = comparison(path, "ehcp_count", "WAREHOUSE")
         assert local["value"] == kpi(home / "publish" / tier / "kpi_values.csv", "ehcp_count")["value"]
         with (home / "publish" / tier / "ehcp_reconciliation.csv").open() as f:
             januaries = {r["census_date"]: r for r in csv.DictReader(f)}
@@ -344,7 +344,7 @@ def test_the_attacker_recovers_no_count_from_the_public_tier_of_the_sample_drop(
     januaries = {tier: reconciliation_counts(pd.read_parquet(home / "publish" / tier / "ehcp_reconciliation.parquet"),
                                              ("COUNTY", "E10000028")) for tier in ("public", "restricted")}
     assert len(januaries["public"]) > 0 and attack(januaries["public"], januaries["restricted"], {}) == []
-    for table in ("kpi_values", "sub_icb_district_crosswalk", "kpi_benchmarks", "ehcp_reconciliation"):
+    for table in ("kpi_values", "sub_icb_district_crosswalk", "kpi_comparators", "ehcp_reconciliation"):
         frame = pd.read_parquet(home / "publish" / "public" / f"{table}.parquet")
         assert set(frame.status) <= {"available", "suppressed", "not_applicable", "not_available"}, table
         if "suppressed" in frame:

@@ -20,7 +20,7 @@ PUBLICATION = dg.AssetKey("publication")
 def test_publication_depends_on_every_published_model_of_the_manifest():
     parents = GRAPH.get(PUBLICATION).parent_keys
     assert parents == {dg.AssetKey(model) for model in published_models()} | {dg.AssetKey("landing_gate")}
-    assert {"kpi_benchmarks", "ehcp_reconciliation", "ehcp_flow_reconciliation", "kpi_catalogue"} <= {
+    assert {"kpi_comparators", "ehcp_reconciliation", "ehcp_flow_reconciliation", "kpi_catalogue"} <= {
         k.to_user_string() for k in parents}
 
 

@@ -92,6 +92,6 @@ def test_the_ui_shows_the_asset_graph_the_schedule_and_the_sensor(webserver):
     assert "Global asset lineage" in graph
     assert all(f">{group}<" in graph for group in ("council", "icb", "mpft", "nscht", "marts", "publication"))
     lineage = rendered(f"{webserver}/assets/publication?view=lineage")
-    assert "kpi_benchmarks" in lineage and "quality_report" in lineage
+    assert "kpi_comparators" in lineage and "quality_report" in lineage
     automation = rendered(f"{webserver}/automation")
     assert "refresh_schedule" in automation and "partner_drop_sensor" in automation

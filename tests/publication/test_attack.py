@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import publication.benchmarks as benchmarks
+import publication.comparators as comparators
 import publication.disclosure as disclosure
-from publication.benchmarks import as_kpi_rows, public_flow_reconciliation, public_reconciliation
+from publication.comparators import as_kpi_rows, public_flow_reconciliation, public_reconciliation
 from publication.disclosure import DisclosureSettings, public_crosswalk, public_kpi_values
 from publication.geographies import whole_of_area
 from tests.publication import attacker
@@ -190,7 +190,7 @@ def test_no_council_count_is_recovered_from_the_reconciliation(monkeypatch):
     public = public_reconciliation(restricted, DisclosureSettings())
     as_counts = (reconciliation_counts(public, COUNTY), reconciliation_counts(restricted, COUNTY))
     assert attack(*as_counts, {}) == []
-    monkeypatch.setattr(benchmarks, "reconciliation_primary_suppression",
+    monkeypatch.setattr(comparators, "reconciliation_primary_suppression",
                         lambda frame, settings: np.zeros(len(frame), dtype=bool))
     public = public_reconciliation(restricted, DisclosureSettings())
     found = attack(reconciliation_counts(public, COUNTY), as_counts[1], {})

@@ -129,7 +129,7 @@ def test_the_summary_counts_primary_and_secondary_suppression(counts):
 def test_the_summary_adds_up_every_controlled_table_but_not_repeated_rows(counts, crosswalk):
     # kpi_values: VI (5) and ASD withheld as above; the crosswalk: 04Y's 5 withheld and 195 with it
     # (its population 1000 is published), 05D's 6 and 0 beside its total 6 withheld;
-    # kpi_benchmarks' rows repeat kpi_values rows: listed, not added again.
+    # kpi_comparators' rows repeat kpi_values rows: listed, not added again.
     table = counts((C, E, "TOTAL", "TOTAL", 37), (C, E, "PRIMARY_NEED", "ASD", 12),
                    (C, E, "PRIMARY_NEED", "SLCN", 20), (C, E, "PRIMARY_NEED", "VI", 5))
     settings = DisclosureSettings()
@@ -138,9 +138,9 @@ def test_the_summary_adds_up_every_controlled_table_but_not_repeated_rows(counts
     summary = disclosure_summary({"kpi_values": (primary_suppression(table, settings), public),
                                   "sub_icb_district_crosswalk": (crosswalk_primary_suppression(crosswalk, settings),
                                                                  public_walk)},
-                                 settings, {"kpi_benchmarks": public.head(1)})
+                                 settings, {"kpi_comparators": public.head(1)})
     assert summary["tables"]["sub_icb_district_crosswalk"]["suppressed"] == 4
-    assert summary["tables"]["kpi_benchmarks"] == {"available": 1, "suppressed": 0, "not_applicable": 0,
+    assert summary["tables"]["kpi_comparators"] == {"available": 1, "suppressed": 0, "not_applicable": 0,
                                                    "not_available": 0}
     assert summary["cells"]["suppressed"] == 2 + 4
     assert (summary["primary_suppressed"], summary["secondary_suppressed"]) == (1 + 3, 1 + 1)

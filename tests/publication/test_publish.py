@@ -18,9 +18,9 @@ from tests.publication.ees_rules import problems
 REPORTING_DATE = date(2025, 7, 31)
 TABLES = {
     "restricted": {"kpi_values": 6, "kpi_history": 12, "sub_icb_district_crosswalk": 4, "send_cohort": 10,
-                   "kpi_catalogue": 2, "kpi_benchmarks": 2, "ehcp_reconciliation": 1, "ehcp_flow_reconciliation": 2},
+                   "kpi_catalogue": 2, "kpi_comparators": 2, "ehcp_reconciliation": 1, "ehcp_flow_reconciliation": 2},
     "public": {"kpi_values": 6, "kpi_history": 12, "sub_icb_district_crosswalk": 4, "kpi_catalogue": 2,
-               "kpi_benchmarks": 2, "ehcp_reconciliation": 1, "ehcp_flow_reconciliation": 2},
+               "kpi_comparators": 2, "ehcp_reconciliation": 1, "ehcp_flow_reconciliation": 2},
 }
 FILES = tuple(f"{tier}/{table}.{kind}" for tier, tables in TABLES.items()
               for table in [*tables, "data_dictionary"] for kind in ("csv", "parquet")) + (
@@ -74,7 +74,7 @@ def con(tmp_path):
           ('04Y', 'E07000192', 0.8, 800, 1000), ('04Y', 'E07000196', 0.195, 195, 1000),
           ('04Y', 'E07000197', 0.005, 5, 1000), ('05W', 'E06000021', 1.0, 400, 400)
         ) v(sub_icb_code, lad_code, weight, population, sub_icb_population), (select 'available' as status);
-        create table marts.kpi_benchmarks as
+        create table marts.kpi_comparators as
         select 'ehcp_count' as kpi_id, 'TOTAL' as breakdown, 'TOTAL' as breakdown_value, 'count' as unit,
                date '2025-07-31' as reporting_date, comparator, source, geography_level, geography_code,
                geography_name, period_start, period_end, period_label, numerator, null::double as denominator,
@@ -191,7 +191,7 @@ def test_the_data_dictionary_describes_every_column_of_every_table(con, tmp_path
     assert described["kpi_values", "suppressed"]["type"] == "BOOLEAN"
     assert described["kpi_catalogue", ""]["type"] == "TABLE"
     assert {table for table, column in described if column == "status"} == {
-        "kpi_values", "kpi_history", "sub_icb_district_crosswalk", "kpi_benchmarks", "ehcp_reconciliation",
+        "kpi_values", "kpi_history", "sub_icb_district_crosswalk", "kpi_comparators", "ehcp_reconciliation",
         "ehcp_flow_reconciliation"}
     catalogue = read(home / "publish/public/kpi_catalogue.csv")
     assert [r["kpi_id"] for r in catalogue] == ["ehcp_count", "sen_support_pct"]

@@ -6,7 +6,7 @@ from publication.dbt_manifest import PublishedModel, column_descriptions, manife
 from publication.publish import FORMS, PublicationFormError, published_tables
 
 PUBLISHED = {"kpi_values": "public", "kpi_history": "public", "sub_icb_district_crosswalk": "public",
-             "send_cohort": "restricted", "kpi_catalogue": "public", "kpi_benchmarks": "public",
+             "send_cohort": "restricted", "kpi_catalogue": "public", "kpi_comparators": "public",
              "ehcp_reconciliation": "public", "ehcp_flow_reconciliation": "public"}
 
 
@@ -27,9 +27,9 @@ def test_a_model_published_without_a_form_is_refused(monkeypatch):
 
 
 def test_a_form_of_an_unpublished_model_is_refused(monkeypatch):
-    models = {name: model for name, model in published_models().items() if name != "kpi_benchmarks"}
+    models = {name: model for name, model in published_models().items() if name != "kpi_comparators"}
     monkeypatch.setattr(publish_module, "published_models", lambda: models)
-    with pytest.raises(PublicationFormError, match="not published .*: kpi_benchmarks"):
+    with pytest.raises(PublicationFormError, match="not published .*: kpi_comparators"):
         published_tables()
 
 

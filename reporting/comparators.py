@@ -1,6 +1,6 @@
 """The board report's comparators: each KPI the DfE also publishes, county vs region vs England,
 the January reconciliation of the warehouse's plan count with the DfE's, and the calendar-year
-measures beside the DfE's (marts ``kpi_benchmarks``, ``ehcp_reconciliation`` and
+measures beside the DfE's (marts ``kpi_comparators``, ``ehcp_reconciliation`` and
 ``ehcp_flow_reconciliation``; nothing is shown before they are built)."""
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ import duckdb
 
 from reporting.figures import table_exists
 
-COMPARATORS = ("WAREHOUSE", "STAFFORDSHIRE", "REGION", "ENGLAND")
+# The board report's comparator columns, in order, with their headings.
+COMPARATORS = {
+    "WAREHOUSE": "Staffordshire (local data)",
+    "STAFFORDSHIRE": "Staffordshire (DfE)",
+    "REGION": "West Midlands (DfE)",
+    "ENGLAND": "England (DfE)",
+}
 
 
 @dataclass(frozen=True)
@@ -68,18 +74,18 @@ def _shown(value: float | None, unit: str, missing_reason: str | None) -> tuple[
 
 
 def comparisons(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
-    """The KPI rows of kpi_benchmarks in catalogue order, totals before their breakdowns."""
-    if not (table_exists(con, "marts.kpi_benchmarks") and table_exists(con, "marts.kpi_catalogue")):
+    """The KPI rows of kpi_comparators in catalogue order, totals before their breakdowns."""
+    if not (table_exists(con, "marts.kpi_comparators") and table_exists(con, "marts.kpi_catalogue")):
         return []
     cursor = con.execute("""
         select b.kpi_id, c.name, b.breakdown, b.breakdown_value, b.unit, b.comparator, b.value,
                b.missing_reason, b.period_label, b.neighbour_rank, b.neighbour_areas, b.england_rank,
                b.england_areas, c.kpi_order
-        from marts.kpi_benchmarks b
+        from marts.kpi_comparators b
         join (select kpi_id, name, row_number() over () as kpi_order from marts.kpi_catalogue) c using (kpi_id)
-        where b.comparator in ('WAREHOUSE', 'STAFFORDSHIRE', 'REGION', 'ENGLAND')
+        where list_contains(?, b.comparator)
         order by c.kpi_order, b.breakdown != 'TOTAL', b.breakdown_value
-    """)
+    """, [list(COMPARATORS)])
     names = [d[0] for d in cursor.description]
     rows: dict[tuple, Comparison] = {}
     for record in (dict(zip(names, r)) for r in cursor.fetchall()):

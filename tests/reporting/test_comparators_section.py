@@ -4,13 +4,13 @@ import re
 from reporting.board_report import build_report
 
 
-def _benchmarks(con):
+def _comparisons(con):
     con.execute("""
         create schema if not exists marts;
         create table marts.kpi_catalogue as select * from (values
           ('ehcp_count', 'Active EHC plans'), ('ehcna_refusal_rate', 'EHC needs assessment refusal rate')
         ) v(kpi_id, name);
-        create table marts.kpi_benchmarks as select * from (values
+        create table marts.kpi_comparators as select * from (values
           ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'WAREHOUSE', 8390.0, null, 'As at 2025-07-31', null, null, null, null),
           ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'STAFFORDSHIRE', 8461.0, null, 'January 2025', 3, 11, 13, 153),
           ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'REGION', 66710.0, null, 'January 2025', null, null, null, null),
@@ -36,7 +36,7 @@ def _row(html: str, heading: str) -> list[str]:
 
 
 def test_each_kpi_is_shown_county_vs_region_vs_england(con, tmp_path, reporting_date):
-    _benchmarks(con)
+    _comparisons(con)
     html = build_report(con, tmp_path, reporting_date, published=True, reasons=[]).read_text()
 
     assert "How Staffordshire compares" in html
@@ -49,7 +49,7 @@ def test_each_kpi_is_shown_county_vs_region_vs_england(con, tmp_path, reporting_
 
 
 def test_january_reconciliation_shows_the_difference(con, tmp_path, reporting_date):
-    _benchmarks(con)
+    _comparisons(con)
     html = build_report(con, tmp_path, reporting_date, published=True, reasons=[]).read_text()
     assert _row(html, "16 January 2025") == [["8,390"], ["8,461"], ["-71", "(-0.8%)"]]
     assert _row(html, "18 January 2024")[1] == ["7,490"]

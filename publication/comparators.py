@@ -1,10 +1,10 @@
-"""Public tiers of the DfE comparisons: ``kpi_benchmarks``, ``ehcp_reconciliation`` and
+"""Public tiers of the DfE comparisons: ``kpi_comparators``, ``ehcp_reconciliation`` and
 ``ehcp_flow_reconciliation``.
 
 DfE rows are public statistics already and are published unchanged. The Staffordshire
 warehouse figures get the project's disclosure control:
 
-- a ``WAREHOUSE`` row of ``kpi_benchmarks`` is the COUNTY row of ``kpi_values`` with the
+- a ``WAREHOUSE`` row of ``kpi_comparators`` is the COUNTY row of ``kpi_values`` with the
   same KPI, breakdown and value, so it takes that row's public form (suppression, secondary
   suppression and rounding included): the comparison reveals nothing the public KPI table
   does not;
@@ -34,14 +34,14 @@ _KEY = ["kpi_id", "breakdown", "breakdown_value", "geography_code"]
 _PUBLISHED = ["numerator", "denominator", "value", "suppressed", "status"]
 
 
-def public_kpi_benchmarks(benchmarks: pd.DataFrame, public_kpis: pd.DataFrame) -> pd.DataFrame:
-    """The public ``kpi_benchmarks``: same rows, columns and order; warehouse rows as in ``public_kpis``."""
-    public = benchmarks.copy()
+def public_kpi_comparators(comparisons: pd.DataFrame, public_kpis: pd.DataFrame) -> pd.DataFrame:
+    """The public ``kpi_comparators``: same rows, columns and order; warehouse rows as in ``public_kpis``."""
+    public = comparisons.copy()
     warehouse = (public["comparator"] == WAREHOUSE).to_numpy()
     county = public_kpis.loc[public_kpis["geography_level"] == "COUNTY", _KEY + _PUBLISHED]
     matched = public.loc[warehouse, _KEY].merge(county, how="left", on=_KEY, validate="one_to_one")
     if matched["suppressed"].isna().any():
-        raise ValueError("kpi_benchmarks has warehouse rows with no COUNTY row in kpi_values")
+        raise ValueError("kpi_comparators has warehouse rows with no COUNTY row in kpi_values")
     for column in _PUBLISHED:
         public.loc[warehouse, column] = matched[column].to_numpy()
     return public

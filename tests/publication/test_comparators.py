@@ -1,17 +1,17 @@
-"""Public tiers of kpi_benchmarks, ehcp_reconciliation and ehcp_flow_reconciliation: warehouse figures protected,
+"""Public tiers of kpi_comparators, ehcp_reconciliation and ehcp_flow_reconciliation: warehouse figures protected,
 DfE figures as published."""
 import math
 
 import pandas as pd
 import pytest
 
-from publication.benchmarks import public_flow_reconciliation, public_kpi_benchmarks, public_reconciliation
+from publication.comparators import public_flow_reconciliation, public_kpi_comparators, public_reconciliation
 from publication.disclosure import DisclosureSettings, public_kpi_values
 
 COUNTY = "E10000028"
 
 
-def _benchmark(comparator, code, breakdown_value, numerator, denominator, value, status="available"):
+def _comparison(comparator, code, breakdown_value, numerator, denominator, value, status="available"):
     return {"kpi_id": "ehcp_placement_share", "breakdown": "PLACEMENT_TYPE", "breakdown_value": breakdown_value,
             "comparator": comparator, "geography_code": code, "numerator": numerator,
             "denominator": denominator, "value": value, "suppressed": status == "suppressed", "status": status}
@@ -28,16 +28,16 @@ def public_kpis(kpi_table):
 
 
 def test_warehouse_rows_are_those_of_the_public_kpi_values_and_dfe_rows_stay(public_kpis, row):
-    benchmarks = pd.DataFrame.from_records([
-        _benchmark("WAREHOUSE", COUNTY, "AP_PRU", 3.0, 203.0, 100 * 3 / 203),
-        _benchmark("WAREHOUSE", COUNTY, "SPECIAL_STATE", 139.0, 203.0, 100 * 139 / 203),
-        _benchmark("STAFFORDSHIRE", COUNTY, "AP_PRU", 12.0, 8461.0, 100 * 12 / 8461),
-        _benchmark("STATISTICAL_NEIGHBOUR", "E10000031", "AP_PRU", 2.0, 6868.0, 100 * 2 / 6868),
-        _benchmark("STATISTICAL_NEIGHBOUR", "E10000032", "AP_PRU", None, None, None, "suppressed"),  # DfE's c
+    comparisons = pd.DataFrame.from_records([
+        _comparison("WAREHOUSE", COUNTY, "AP_PRU", 3.0, 203.0, 100 * 3 / 203),
+        _comparison("WAREHOUSE", COUNTY, "SPECIAL_STATE", 139.0, 203.0, 100 * 139 / 203),
+        _comparison("STAFFORDSHIRE", COUNTY, "AP_PRU", 12.0, 8461.0, 100 * 12 / 8461),
+        _comparison("STATISTICAL_NEIGHBOUR", "E10000031", "AP_PRU", 2.0, 6868.0, 100 * 2 / 6868),
+        _comparison("STATISTICAL_NEIGHBOUR", "E10000032", "AP_PRU", None, None, None, "suppressed"),  # DfE's c
     ])
-    public = public_kpi_benchmarks(benchmarks, public_kpis)
+    public = public_kpi_comparators(comparisons, public_kpis)
 
-    assert list(public.columns) == list(benchmarks.columns) and len(public) == 5
+    assert list(public.columns) == list(comparisons.columns) and len(public) == 5
     withheld = public.iloc[0]
     assert withheld["suppressed"] and all(math.isnan(withheld[c]) for c in ("numerator", "denominator", "value"))
     assert public.status.tolist() == ["suppressed", "available", "available", "available", "suppressed"]
@@ -45,13 +45,13 @@ def test_warehouse_rows_are_those_of_the_public_kpi_values_and_dfe_rows_stay(pub
     assert ((public.iloc[1]["numerator"], public.iloc[1]["denominator"])
             == (special["numerator"], special["denominator"]))
     assert (public.iloc[1]["numerator"], public.iloc[1]["denominator"]) == (140, 205)  # rounded to 5
-    pd.testing.assert_frame_equal(public.iloc[2:], benchmarks.iloc[2:], check_dtype=False)  # DfE: published already
+    pd.testing.assert_frame_equal(public.iloc[2:], comparisons.iloc[2:], check_dtype=False)  # DfE: published already
 
 
 def test_a_warehouse_row_with_no_kpi_row_is_an_error(public_kpis):
-    benchmarks = pd.DataFrame.from_records([_benchmark("WAREHOUSE", COUNTY, "NEET", 0.0, 203.0, 0.0)])
+    comparisons = pd.DataFrame.from_records([_comparison("WAREHOUSE", COUNTY, "NEET", 0.0, 203.0, 0.0)])
     with pytest.raises(ValueError, match="no COUNTY row"):
-        public_kpi_benchmarks(benchmarks, public_kpis)
+        public_kpi_comparators(comparisons, public_kpis)
 
 
 def test_reconciliation_counts_are_rounded_and_the_difference_comes_from_the_rounded_count():

@@ -1,4 +1,4 @@
-"""kpi_benchmarks, ehcp_reconciliation and ehcp_flow_reconciliation over the hand-built people and DfE rows
+"""kpi_comparators, ehcp_reconciliation and ehcp_flow_reconciliation over the hand-built people and DfE rows
 (hand_built_dfe.py).
 
 Reporting date 2025-07-31: the January comparator is January 2025 (census day 2025-01-16), the
@@ -21,22 +21,22 @@ WEST_MIDLANDS, ENGLAND = "E12000005", "E92000001"
 
 
 @pytest.fixture(scope="module")
-def benchmarks(warehouse) -> dict[tuple, dict]:
+def comparisons(warehouse) -> dict[tuple, dict]:
     """(kpi_id, breakdown_value, comparator, geography_code) -> the row."""
     with duckdb.connect(str(warehouse)) as con:
-        cursor = con.execute("select * from marts.kpi_benchmarks")
+        cursor = con.execute("select * from marts.kpi_comparators")
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, r)) for r in cursor.fetchall()]
     return {(r["kpi_id"], r["breakdown_value"], r["comparator"], r["geography_code"]): r for r in rows}
 
 
-def _values(benchmarks, kpi_id, breakdown_value="TOTAL"):
-    return {(comparator, code): row["value"] for (k, b, comparator, code), row in benchmarks.items()
+def _values(comparisons, kpi_id, breakdown_value="TOTAL"):
+    return {(comparator, code): row["value"] for (k, b, comparator, code), row in comparisons.items()
             if (k, b) == (kpi_id, breakdown_value)}
 
 
-def test_active_plans_beside_region_england_and_neighbours(benchmarks):
-    assert _values(benchmarks, "ehcp_count") == {
+def test_active_plans_beside_region_england_and_neighbours(comparisons):
+    assert _values(comparisons, "ehcp_count") == {
         ("WAREHOUSE", STAFFORDSHIRE): 5,  # kpi_values at the reporting date
         ("STAFFORDSHIRE", STAFFORDSHIRE): 5,  # the current release, not the older (777) nor the later (888)
         ("REGION", WEST_MIDLANDS): 100,
@@ -44,66 +44,66 @@ def test_active_plans_beside_region_england_and_neighbours(benchmarks):
         ("STATISTICAL_NEIGHBOUR", WARWICKSHIRE): 8,
         ("STATISTICAL_NEIGHBOUR", DERBYSHIRE): 4,
     }  # Stoke-on-Trent is no neighbour
-    staffordshire = benchmarks[("ehcp_count", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
+    staffordshire = comparisons[("ehcp_count", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
     assert (staffordshire["period_label"], staffordshire["period_end"]) == ("January 2025", date(2025, 1, 16))
     assert (staffordshire["neighbour_rank"], staffordshire["neighbour_areas"]) == (2, 3)
     assert (staffordshire["england_rank"], staffordshire["england_areas"]) == (3, 4)  # Stoke 9, Warwickshire 8
     assert staffordshire["source_files"] == "dfe/caseload/2025-06-26"
-    warehouse = benchmarks[("ehcp_count", "TOTAL", "WAREHOUSE", STAFFORDSHIRE)]
+    warehouse = comparisons[("ehcp_count", "TOTAL", "WAREHOUSE", STAFFORDSHIRE)]
     assert (warehouse["source"], warehouse["period_label"]) == ("warehouse", "As at 2025-07-31")
 
 
-def test_placement_shares_sum_the_dfe_columns_and_keep_symbols_missing(benchmarks):
-    mainstream = _values(benchmarks, "ehcp_placement_share", "MAINSTREAM")
+def test_placement_shares_sum_the_dfe_columns_and_keep_symbols_missing(comparisons):
+    mainstream = _values(comparisons, "ehcp_placement_share", "MAINSTREAM")
     assert mainstream[("STAFFORDSHIRE", STAFFORDSHIRE)] == pytest.approx(40)
     assert mainstream[("ENGLAND", ENGLAND)] == pytest.approx(40)  # (300 + 100) / 1000
     assert mainstream[("REGION", WEST_MIDLANDS)] == pytest.approx(35)
     assert mainstream[("STATISTICAL_NEIGHBOUR", WARWICKSHIRE)] == pytest.approx(75)
-    derbyshire = benchmarks[("ehcp_placement_share", "MAINSTREAM", "STATISTICAL_NEIGHBOUR", DERBYSHIRE)]
+    derbyshire = comparisons[("ehcp_placement_share", "MAINSTREAM", "STATISTICAL_NEIGHBOUR", DERBYSHIRE)]
     assert derbyshire["value"] is None and derbyshire["missing_reason"] == "unavailable (x)"
     assert derbyshire["status"] == "not_available" and derbyshire["suppressed"] is False
     assert derbyshire["neighbour_rank"] is None
-    staffordshire = benchmarks[("ehcp_placement_share", "MAINSTREAM", "STAFFORDSHIRE", STAFFORDSHIRE)]
+    staffordshire = comparisons[("ehcp_placement_share", "MAINSTREAM", "STAFFORDSHIRE", STAFFORDSHIRE)]
     assert (staffordshire["neighbour_rank"], staffordshire["neighbour_areas"]) == (2, 2)
     assert (staffordshire["england_rank"], staffordshire["england_areas"]) == (2, 3)
-    special = benchmarks[("ehcp_placement_share", "SPECIAL_STATE", "STAFFORDSHIRE", STAFFORDSHIRE)]
+    special = comparisons[("ehcp_placement_share", "SPECIAL_STATE", "STAFFORDSHIRE", STAFFORDSHIRE)]
     assert (special["value"], special["numerator"]) == (None, None)
     assert special["missing_reason"] == "confidential, withheld by the DfE (c)"
     assert special["status"] == "suppressed" and special["suppressed"] is True  # the DfE's c
-    assert staffordshire["status"] == "available" and "available" in warehouse_status(benchmarks)
-    assert warehouse_status(benchmarks) <= {"available", "not_applicable", "not_available"}  # as kpi_values
-    neet = benchmarks[("ehcp_placement_share", "NEET", "ENGLAND", ENGLAND)]
+    assert staffordshire["status"] == "available" and "available" in warehouse_status(comparisons)
+    assert warehouse_status(comparisons) <= {"available", "not_applicable", "not_available"}  # as kpi_values
+    neet = comparisons[("ehcp_placement_share", "NEET", "ENGLAND", ENGLAND)]
     assert (neet["value"], neet["missing_reason"]) == (None, "unavailable (x)")
 
 
-def warehouse_status(benchmarks) -> set[str]:
-    return {row["status"] for (_, _, comparator, _), row in benchmarks.items() if comparator == "WAREHOUSE"}
+def warehouse_status(comparisons) -> set[str]:
+    return {row["status"] for (_, _, comparator, _), row in comparisons.items() if comparator == "WAREHOUSE"}
 
 
-def test_calendar_year_kpis_use_the_latest_year_ending_by_the_reporting_date(benchmarks):
-    assert _values(benchmarks, "ehcna_requests")[("ENGLAND", ENGLAND)] == 200  # not 2025's 999
-    refusal = benchmarks[("ehcna_refusal_rate", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
+def test_calendar_year_kpis_use_the_latest_year_ending_by_the_reporting_date(comparisons):
+    assert _values(comparisons, "ehcna_requests")[("ENGLAND", ENGLAND)] == 200  # not 2025's 999
+    refusal = comparisons[("ehcna_refusal_rate", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
     assert (refusal["numerator"], refusal["denominator"]) == (10, 18)  # not assessed / decided
     assert refusal["value"] == pytest.approx(100 * 10 / 18) and refusal["period_label"] == "Calendar year 2024"
-    assert _values(benchmarks, "mediation_rate")[("ENGLAND", ENGLAND)] == pytest.approx(5)
-    tribunal = benchmarks[("tribunal_rate", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
+    assert _values(comparisons, "mediation_rate")[("ENGLAND", ENGLAND)] == pytest.approx(5)
+    tribunal = comparisons[("tribunal_rate", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
     assert (tribunal["value"], tribunal["missing_reason"]) == (None, "unavailable (x)")
-    issue = benchmarks[("ehcna_issue_rate", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
+    issue = comparisons[("ehcna_issue_rate", "TOTAL", "STAFFORDSHIRE", STAFFORDSHIRE)]
     assert (issue["value"], issue["missing_reason"]) == (None, "not applicable (z)")
-    assert _values(benchmarks, "ehcna_issue_rate")[("ENGLAND", ENGLAND)] == pytest.approx(90)
+    assert _values(comparisons, "ehcna_issue_rate")[("ENGLAND", ENGLAND)] == pytest.approx(90)
 
 
-def test_twenty_week_timeliness_with_and_without_exceptions(benchmarks):
-    assert _values(benchmarks, "ehcp_issued_20_weeks") == pytest.approx({
+def test_twenty_week_timeliness_with_and_without_exceptions(comparisons):
+    assert _values(comparisons, "ehcp_issued_20_weeks") == pytest.approx({
         ("WAREHOUSE", STAFFORDSHIRE): 50, ("STAFFORDSHIRE", STAFFORDSHIRE): 25, ("ENGLAND", ENGLAND): 100 * 40 / 90})
-    assert _values(benchmarks, "ehcp_issued_20_weeks_all") == pytest.approx({
+    assert _values(comparisons, "ehcp_issued_20_weeks_all") == pytest.approx({
         ("WAREHOUSE", STAFFORDSHIRE): 100 / 3, ("STAFFORDSHIRE", STAFFORDSHIRE): 30, ("ENGLAND", ENGLAND): 45})
 
 
-def test_kpis_the_dfe_does_not_publish_have_no_benchmark(benchmarks):
-    kpis = {key[0] for key in benchmarks}
+def test_kpis_the_dfe_does_not_publish_have_no_comparison(comparisons):
+    kpis = {key[0] for key in comparisons}
     assert "ehcp_rate_0_25" not in kpis and "slt_referrals" not in kpis
-    need_rows = {key[2] for key in benchmarks if key[0] == "ehcp_primary_need_share"}
+    need_rows = {key[2] for key in comparisons if key[0] == "ehcp_primary_need_share"}
     assert need_rows == {"WAREHOUSE"}  # no sen_needs_all_plans file: local figures only
 
 

@@ -222,4 +222,4 @@ from (
     select * from dfe_rows
     union all
     select * from warehouse_rows
-) as benchmarks
+) as comparisons
