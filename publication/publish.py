@@ -46,11 +46,6 @@ from publication.disclosure import (
     public_kpi_values,
 )
 
-KPI_COLUMNS = (
-    "kpi_id", "reporting_date", "period_start", "period_end", "geography_level", "geography_code",
-    "geography_name", "breakdown", "breakdown_value", "numerator", "denominator", "value", "unit",
-    "method", "suppressed", "status", "refreshed_at", "source_extracts",
-)
 KPI_ORDER = "kpi_id, reporting_date, geography_level, geography_code, breakdown, breakdown_value"
 HISTORY_ORDER = "reporting_date, kpi_id, geography_level, geography_code, breakdown, breakdown_value"
 MANIFEST = "publication.json"
@@ -66,14 +61,13 @@ class Form:
     public: Callable[[pd.DataFrame, DisclosureSettings], pd.DataFrame] | None = None
     # made from the restricted rows and the public kpi_values, so after every table made by ``public``
     from_public_kpi_values: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame] | None = None
-    columns: str = "*"
     # keyword argument of ``public`` -> the dbt model whose restricted rows it is given
     reads: tuple[tuple[str, str], ...] = ()
     # the rows withheld for a small count of their own: a table whose counts disclosure control controls
     primary: Callable[[pd.DataFrame, DisclosureSettings], np.ndarray] | None = None
 
     def query(self, model: str) -> str:
-        return f"select {self.columns} from marts.{model} order by {self.order_by}"
+        return f"select * from marts.{model} order by {self.order_by}"  # columns: the model's contract
 
 
 def _unchanged(frame: pd.DataFrame, settings: DisclosureSettings) -> pd.DataFrame:
@@ -84,12 +78,11 @@ def _unchanged(frame: pd.DataFrame, settings: DisclosureSettings) -> pd.DataFram
 # Keyed by dbt model: which models are published, as which table, in which tier, is the dbt manifest's
 # (publication.dbt_manifest); published_tables() checks the two agree. Tables are written in this order.
 FORMS = {
-    "kpi_values": Form(KPI_ORDER, public_kpi_values, columns=", ".join(KPI_COLUMNS),
-                       reads=(("crosswalk", "sub_icb_district_crosswalk"),), primary=primary_suppression),
+    "kpi_values": Form(KPI_ORDER, public_kpi_values, reads=(("crosswalk", "sub_icb_district_crosswalk"),),
+                       primary=primary_suppression),
     # the same disclosure control as kpi_values, within each KPI and reporting date; its withheld cells
     # are listed, not added to the publication's count (the latest month repeats kpi_values)
-    "kpi_history": Form(HISTORY_ORDER, public_kpi_values, columns=", ".join((*KPI_COLUMNS, "revised_at")),
-                        reads=(("crosswalk", "sub_icb_district_crosswalk"),)),
+    "kpi_history": Form(HISTORY_ORDER, public_kpi_values, reads=(("crosswalk", "sub_icb_district_crosswalk"),)),
     "sub_icb_district_crosswalk": Form("all", public_crosswalk, primary=crosswalk_primary_suppression),
     "mart_send_cohort": Form("person_id"),
     "kpi_catalogue": Form("kpi_id", _unchanged),

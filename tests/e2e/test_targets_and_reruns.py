@@ -19,8 +19,9 @@ from sqlalchemy.engine import make_url
 
 from publication.postgres import build_url
 from publication.postgres_tiers import ANALYST_ENV, PUBLIC_READER_ENV, PUBLIC_TIER, RESTRICTED_TIER
-from publication.publish import KPI_COLUMNS, current_publication
+from publication.publish import current_publication
 from sample_data.generator import generate_drop
+from tests.kpi_columns import KPI_COLUMNS
 from tests.postgres_database import fresh_database, fresh_roles
 
 AS_AT, NEXT_MONTH = date(2025, 7, 31), date(2025, 8, 31)

@@ -4,7 +4,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from publication.publish import KPI_COLUMNS
+from tests.kpi_columns import KPI_COLUMNS
 
 REPORTING_DATE = date(2025, 7, 31)
 COUNTY = ("COUNTY", "E10000028")

@@ -45,3 +45,12 @@ def test_the_data_dictionary_meanings_are_the_manifests_column_descriptions():
     described = column_descriptions()
     assert described["mart_send_cohort"]["person_id"].startswith("Surrogate id")
     assert described["kpi_catalogue"]["kpi_id"] == "The KPI's id, as in kpi_values.kpi_id."
+
+
+def test_every_published_model_has_an_enforced_contract_typing_every_column():
+    models = [node for node in manifest()["nodes"].values()
+              if node["resource_type"] == "model" and node["name"] in published_models()]
+    assert len(models) == len([t for t in PUBLISHED if t != "kpi_catalogue"])  # a seed has no contract
+    for node in models:
+        assert node["contract"]["enforced"], node["name"]
+        assert node["columns"] and all(column["data_type"] for column in node["columns"].values()), node["name"]

@@ -20,12 +20,12 @@ from dbt.cli.main import dbtRunner
 from connectors.clean_zone import write_zone, zone_dir
 from orchestration.assets.landing import landing_assets
 from orchestration.resources import DropFolder, Pseudonymiser, Warehouse
-from publication.publish import KPI_COLUMNS
 from sample_data.generator import generate_drop
 from tests.dbt import hand_built_dfe
 from tests.dbt.clean_tables import build_warehouse
 from tests.dbt.hand_built_people import FILES, REPORTING_DATE, ROWS
 from tests.e2e.test_targets_and_reruns import same_rows
+from tests.kpi_columns import KPI_COLUMNS
 
 pytestmark = pytest.mark.spark
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
