@@ -6,13 +6,14 @@
                'source_extracts']) }}
 {%- endmacro %}
 
-{#- The reporting date's rows of every KPI family (marts/kpi/), with the kpi_values columns: what
-    kpi_values publishes and kpi_history keeps for every month. -#}
+{#- The reporting date's rows of every KPI family (models/intermediate/kpi_rows/), with the kpi_values
+    columns: what kpi_values publishes and kpi_history keeps for every month. The one list of the
+    families: dbt records a model's refs when it parses it, before the graph of models exists. -#}
 {% macro kpi_family_rows() -%}
-{%- set families = ['kpi_ehcp', 'kpi_census', 'kpi_absence', 'kpi_ehcna', 'kpi_post16', 'kpi_eapdr',
-                    'kpi_early_years', 'kpi_slt', 'kpi_camhs', 'kpi_health_checks', 'kpi_cohort'] %}
+{%- set families = ['ehcp', 'census', 'absence', 'ehcna', 'post16', 'eapdr', 'early_years', 'slt', 'camhs',
+                    'health_checks', 'cohort'] %}
 {%- for family in families %}
-select {{ kpi_value_columns() | join(', ') }} from {{ ref(family) }}
+select {{ kpi_value_columns() | join(', ') }} from {{ ref('int_kpi_rows__' ~ family) }}
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}
 {%- endmacro %}
@@ -31,84 +32,125 @@ select {{ kpi_value_columns() | join(', ') }} from {{ ref(family) }}
 {%- endmacro %}
 
 {#-
-  kpi_rows: one KPI's published rows (the kpi_values columns) from a fact CTE of the calling
-  model, one row per person or event. The KPI's unit, breakdowns, geography and period are its
-  entry in kpis/registry.yml (macro kpi_registry(), generated); an id the registry lacks, or a
-  value outside its vocabularies, is a compile error.
+  kpi_rows: one KPI's published rows (the kpi_values columns) from a fact model, one row per
+  person or event (models/intermediate/kpi_facts/). The KPI's unit, breakdowns, geography and
+  period are its entry in kpis/registry.yml (macro kpi_registry(), generated); an id the registry
+  lacks, or a value outside its vocabularies, is a compile error (kpi_definition).
 
     kpi_id           the KPI id
-    fact             name of the CTE holding the fact rows
+    fact             the fact relation, ref('int_kpi_facts__...')
     numerator        aggregate SQL over the fact rows, e.g. "count(*)", "sum(sessions_missed)"
     denominator      aggregate SQL, or none for counts
     median           (unit days) the column whose median is the value; the denominator is the
                      number of values behind it and the numerator is empty
     share            true: the denominator is the total over the breakdown's last dimension
                      (within the first dimension for a cross-tabulation such as SEX|PRIMARY_NEED)
+    where            a condition on the fact rows: the KPI counts only those meeting it, e.g.
+                     "sen_status = 'EHCP'"; none counts every row
     sources          staging models whose current files fed the KPI (source_extracts)
 
-  From the registry: breakdowns (a TOTAL row is always added; a breakdown reads the fact column of
-  the same name in lower case, SEX -> sex, and fact rows where that column is null are left out of
-  it); geography 'residence' (COUNTY = every fact row, DISTRICT = fact.district_code), 'county'
-  (COUNTY only) or 'sub_icb' (COUNTY = fact.sub_icb_code in the five county sub-ICBs, SUB_ICB = all
-  six, DISTRICT apportioned through sub_icb_district_crosswalk, not for medians); period 'stock' (as
-  at reporting_date) or 'flow' (the 12 months ending on it).
-
-  Every geography of the levels gets a row for every breakdown value seen anywhere in the fact,
-  zero-filled, so published tables have the same cells everywhere.
+  The steps, one macro each: kpi_geography_facts places each fact row in the geographies it counts
+  in; kpi_cells aggregates them per geography and breakdown value (adding apportioned districts);
+  kpi_filled_grid gives every geography of the levels every breakdown value seen anywhere in the
+  KPI's fact rows, zero-filled, so published tables have the same cells everywhere; kpi_published_columns
+  turns the cells into the kpi_values columns.
 -#}
-{% macro kpi_rows(kpi_id, fact, numerator=none, denominator=none, median=none, share=false, sources=[]) -%}
-{%- set registry, vocabulary = kpi_registry(), kpi_vocabulary() -%}
-{%- if kpi_id not in registry -%}
-    {{ exceptions.raise_compiler_error("kpi_rows: KPI '" ~ kpi_id ~ "' is not in kpis/registry.yml") }}
-{%- endif -%}
-{%- set kpi = registry[kpi_id] -%}
-{%- set unit, breakdowns, geography, period = kpi['unit'], kpi['breakdowns'], kpi['geography'], kpi['period'] -%}
-{%- for field, value, allowed in [('unit', unit, vocabulary['units']), ('geography', geography, vocabulary['levels']),
-                                  ('period', period, vocabulary['periods'])] if value not in allowed -%}
-    {{ exceptions.raise_compiler_error("kpi_rows: KPI '" ~ kpi_id ~ "' has an unknown " ~ field ~ " '" ~ value ~ "'") }}
-{%- endfor -%}
-{%- set levels = vocabulary['levels'][geography] -%}
-{%- if geography == 'sub_icb' and unit == 'days' -%}
-    {%- set levels = levels | reject('equalto', 'DISTRICT') | list -%}
-{%- endif -%}
-{%- set apportioned = geography == 'sub_icb' and 'DISTRICT' in levels -%}
-{%- set scale = vocabulary['units'][unit] -%}
-{%- set number = double_type() -%}
+{% macro kpi_rows(kpi_id, fact, numerator=none, denominator=none, median=none, share=false, where=none,
+                  sources=[]) -%}
+{%- set kpi = kpi_definition(kpi_id) -%}
 select {{ kpi_value_columns() | join(', ') }}
 from (
     with kpi_geographies as (
         select geography_level, geography_code, geography_name, in_county
         from {{ ref('geographies') }}
     ),
+    {{ kpi_geography_facts(fact, kpi, where) }},
+    {{ kpi_cells(kpi, numerator, denominator, median) }},
+    {{ kpi_filled_grid(kpi, denominator, share) }},
+    kpi_sources as (
+        select {{ ordered_string_agg('_source_extract', "'; '") }} as source_extracts
+        from (
+            {%- for source_model in sources %}
+            select distinct _source_extract from {{ ref(source_model) }}
+            {% if not loop.last %}union{% endif %}
+            {%- endfor %}
+        ) as used_files
+    )
+    {{ kpi_published_columns(kpi_id, kpi) }}
+) as {{ kpi_id }}_rows
+{%- endmacro %}
+
+{#- kpi_definition: the registry entry of kpi_id (unit, breakdowns, geography, period) with the
+    levels it is published at (a median has no apportioned DISTRICT), whether DISTRICT is
+    apportioned from SUB_ICB, and the rate scale. An id the registry lacks, or a unit, geography
+    or period outside its vocabularies, is a compile error. -#}
+{% macro kpi_definition(kpi_id) -%}
+{%- set registry, vocabulary = kpi_registry(), kpi_vocabulary() -%}
+{%- if kpi_id not in registry -%}
+    {{ exceptions.raise_compiler_error("kpi_rows: KPI '" ~ kpi_id ~ "' is not in kpis/registry.yml") }}
+{%- endif -%}
+{%- set kpi = registry[kpi_id] -%}
+{%- for field, allowed in [('unit', vocabulary['units']), ('geography', vocabulary['levels']),
+                           ('period', vocabulary['periods'])] if kpi[field] not in allowed -%}
+    {{ exceptions.raise_compiler_error("kpi_rows: KPI '" ~ kpi_id ~ "' has an unknown " ~ field ~ " '" ~ kpi[field] ~ "'") }}
+{%- endfor -%}
+{%- set levels = vocabulary['levels'][kpi['geography']] -%}
+{%- if kpi['geography'] == 'sub_icb' and kpi['unit'] == 'days' -%}
+    {%- set levels = levels | reject('equalto', 'DISTRICT') | list -%}
+{%- endif -%}
+{{ return(dict(kpi, levels=levels, apportioned=kpi['geography'] == 'sub_icb' and 'DISTRICT' in levels,
+               scale=vocabulary['units'][kpi['unit']])) }}
+{%- endmacro %}
+
+{#- kpi_geography_facts: CTEs kpi_fact_rows (the fact rows meeting `where`) and kpi_fact (each of
+    them once per geography it counts in, as geography_level, geography_code). Geography
+    'residence': COUNTY = every row, DISTRICT = district_code; 'county': COUNTY only; 'sub_icb':
+    COUNTY = sub_icb_code in the five county sub-ICBs, SUB_ICB = all six. Reads kpi_geographies. -#}
+{% macro kpi_geography_facts(fact, kpi, where) -%}
+kpi_fact_rows as (
+        select * from {{ fact }}
+        {%- if where %}
+        where {{ where }}
+        {%- endif %}
+    ),
     kpi_fact as (
-        {%- if geography == 'sub_icb' %}
+        {%- if kpi['geography'] == 'sub_icb' %}
         select county.geography_level, county.geography_code, fact_rows.*
-        from {{ fact }} as fact_rows
+        from kpi_fact_rows as fact_rows
         cross join kpi_geographies as county
         where county.geography_level = 'COUNTY'
           and fact_rows.sub_icb_code in (
               select geography_code from kpi_geographies where geography_level = 'SUB_ICB' and in_county)
         union all
         select 'SUB_ICB' as geography_level, fact_rows.sub_icb_code as geography_code, fact_rows.*
-        from {{ fact }} as fact_rows
+        from kpi_fact_rows as fact_rows
         where fact_rows.sub_icb_code in (
               select geography_code from kpi_geographies where geography_level = 'SUB_ICB')
         {%- else %}
         select county.geography_level, county.geography_code, fact_rows.*
-        from {{ fact }} as fact_rows
+        from kpi_fact_rows as fact_rows
         cross join kpi_geographies as county
         where county.geography_level = 'COUNTY'
-        {%- if geography == 'residence' %}
+        {%- if kpi['geography'] == 'residence' %}
         union all
         select 'DISTRICT' as geography_level, fact_rows.district_code as geography_code, fact_rows.*
-        from {{ fact }} as fact_rows
+        from kpi_fact_rows as fact_rows
         where fact_rows.district_code in (
               select geography_code from kpi_geographies where geography_level = 'DISTRICT')
         {%- endif %}
         {%- endif %}
-    ),
-    kpi_cells as (
-        {%- for breakdown in ['TOTAL'] + breakdowns %}
+    )
+{%- endmacro %}
+
+{#- kpi_cells: CTEs kpi_cells (per geography of kpi_fact, breakdown and breakdown value: numerator,
+    denominator, median_value) and kpi_all_cells (those and, for an apportioned KPI, their DISTRICT
+    apportionment). A TOTAL row is always added; a breakdown reads the fact column of the same name
+    in lower case (SEX -> sex; a cross-tabulation SEX|PRIMARY_NEED two), and rows where it is null
+    are left out of that breakdown. -#}
+{% macro kpi_cells(kpi, numerator, denominator, median) -%}
+{%- set number = double_type() -%}
+kpi_cells as (
+        {%- for breakdown in ['TOTAL'] + kpi['breakdowns'] %}
         {%- set dimensions = [] if breakdown == 'TOTAL' else breakdown.lower().split('|') %}
         select
             geography_level,
@@ -116,7 +158,7 @@ from (
             '{{ breakdown }}' as breakdown,
             {% if dimensions | length == 0 %}'TOTAL'{% else %}{{ dbt.cast(dimensions[0], dbt.type_string()) }}{% endif %} as dimension_1,
             {% if dimensions | length == 2 %}{{ dbt.cast(dimensions[1], dbt.type_string()) }}{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as dimension_2,
-            {%- if unit == 'days' %}
+            {%- if kpi['unit'] == 'days' %}
             cast(null as {{ number }}) as numerator,
             cast(count({{ median }}) as {{ number }}) as denominator,
             cast(percentile_cont(0.5) within group (order by {{ median }}) as {{ number }}) as median_value
@@ -133,19 +175,26 @@ from (
         {% if not loop.last %}union all{% endif %}
         {%- endfor %}
     ),
-    {%- if apportioned %}
+    {%- if kpi['apportioned'] %}
     kpi_apportioned as (
         {{ apportion_to_districts('kpi_cells') }}
     ),
     {%- endif %}
     kpi_all_cells as (
         select * from kpi_cells
-        {%- if apportioned %}
+        {%- if kpi['apportioned'] %}
         union all
         select * from kpi_apportioned
         {%- endif %}
-    ),
-    kpi_breakdown_values as (
+    )
+{%- endmacro %}
+
+{#- kpi_filled_grid: CTEs kpi_breakdown_values (every breakdown value in kpi_cells, and TOTAL) and
+    kpi_filled (every geography of the KPI's levels x every breakdown value, with its cell of
+    kpi_all_cells or zeros: counts and denominators 0, a median's numerator and value empty). With
+    share, the denominator is the sum of the numerators over the breakdown's last dimension. -#}
+{% macro kpi_filled_grid(kpi, denominator, share) -%}
+kpi_breakdown_values as (
         select breakdown, dimension_1, dimension_2 from kpi_cells
         union
         select 'TOTAL', 'TOTAL', cast(null as {{ dbt.type_string() }})
@@ -158,7 +207,7 @@ from (
             grid.breakdown,
             grid.dimension_1,
             grid.dimension_2,
-            {%- if unit == 'days' %}
+            {%- if kpi['unit'] == 'days' %}
             cells.numerator,
             coalesce(cells.denominator, 0) as denominator,
             {%- else %}
@@ -180,7 +229,7 @@ from (
                    breakdown_values.breakdown, breakdown_values.dimension_1, breakdown_values.dimension_2
             from kpi_geographies as geographies
             cross join kpi_breakdown_values as breakdown_values
-            where geographies.geography_level in ('{{ levels | join("', '") }}')
+            where geographies.geography_level in ('{{ kpi['levels'] | join("', '") }}')
         ) as grid
         left join kpi_all_cells as cells
             on cells.geography_level = grid.geography_level
@@ -188,20 +237,18 @@ from (
            and cells.breakdown = grid.breakdown
            and cells.dimension_1 = grid.dimension_1
            and cells.dimension_2 is not distinct from grid.dimension_2
-    ),
-    kpi_sources as (
-        select {{ ordered_string_agg('_source_extract', "'; '") }} as source_extracts
-        from (
-            {%- for source_model in sources %}
-            select distinct _source_extract from {{ ref(source_model) }}
-            {% if not loop.last %}union{% endif %}
-            {%- endfor %}
-        ) as used_files
     )
-    select
+{%- endmacro %}
+
+{#- kpi_published_columns: the select of the kpi_values columns from kpi_filled and kpi_sources:
+    the KPI's period (flow: the 12 months ending on the reporting date; stock: as at it), the
+    breakdown value (dimensions joined by |), the value (a count's numerator, a median, or scale x
+    numerator / denominator), the method (APPORTIONED districts) and the status. -#}
+{% macro kpi_published_columns(kpi_id, kpi) -%}
+select
         '{{ kpi_id }}' as kpi_id,
         {{ reporting_date() }} as reporting_date,
-        {{ period_start() if period == 'flow' else reporting_date() }} as period_start,
+        {{ period_start() if kpi['period'] == 'flow' else reporting_date() }} as period_start,
         {{ reporting_date() }} as period_end,
         filled.geography_level,
         filled.geography_code,
@@ -211,16 +258,16 @@ from (
              else filled.dimension_1 || '|' || filled.dimension_2 end as breakdown_value,
         filled.numerator,
         filled.denominator,
-        {%- if unit == 'count' %}
+        {%- if kpi['unit'] == 'count' %}
         {%- set value = 'filled.numerator' %}
-        {%- elif unit == 'days' %}
+        {%- elif kpi['unit'] == 'days' %}
         {%- set value = 'filled.median_value' %}
         {%- else %}
-        {%- set value = scale ~ ' * filled.numerator / nullif(filled.denominator, 0)' %}
+        {%- set value = kpi['scale'] ~ ' * filled.numerator / nullif(filled.denominator, 0)' %}
         {%- endif %}
         {{ value }} as value,
-        '{{ unit }}' as unit,
-        {%- if apportioned %}
+        '{{ kpi['unit'] }}' as unit,
+        {%- if kpi['apportioned'] %}
         case when filled.geography_level = 'DISTRICT' then 'APPORTIONED' else 'DIRECT' end as method,
         {%- else %}
         'DIRECT' as method,
@@ -233,7 +280,6 @@ from (
         kpi_sources.source_extracts
     from kpi_filled as filled
     cross join kpi_sources
-) as {{ kpi_id }}_rows
 {%- endmacro %}
 
 {#- True when a figure changed between two runs of a month: one is null and the other not, or they

@@ -2,9 +2,10 @@
   sen2_flow_events: the events behind the SEN2 flow measures (national-formats.md v2, "What the
   warehouse computes from it"), one row per event with the date that places it in a period:
   kpi_id, event_date, numerator (1 when the event counts in the numerator, else 0), denominator
-  (1, or null for a count), cease_reason (ehcp_ceased only). kpi_ehcna keeps the events of the 12
-  months ending on the reporting date; ehcp_flow_reconciliation those of each calendar year the
-  DfE publishes. Days are counted from the request's receiveddate.
+  (1, or null for a count), cease_reason (ehcp_ceased only). They are the fact model
+  int_kpi_facts__sen2_flow_events, of which int_kpi_rows__ehcna keeps the events of the 12 months
+  ending on the reporting date; ehcp_flow_reconciliation keeps those of each calendar year the DfE
+  publishes. Days are counted from the request's receiveddate.
 -#}
 {% macro sen2_flow_events() -%}
 select kpi_id, event_date, numerator, denominator, cease_reason

@@ -88,7 +88,7 @@ def test_a_new_file_requests_a_run_for_that_partners_assets_only(drop):
     assert landing_keys(request) == {"clean/council__school_census"}
     assert_runnable(request)
     selected = {k.to_user_string() for k in request.asset_selection}
-    assert {"stg_council__school_census", "kpi_census", "kpi_values"} <= selected
+    assert {"stg_council__school_census", "int_kpi_rows__census", "kpi_values"} <= selected
     checks = {(k.asset_key.to_user_string(), k.name) for k in request.asset_check_keys}
     assert ("clean/council__school_census", "delivery_accepted") in checks
     assert ("landing_gate", "every_extract_accepted") in checks

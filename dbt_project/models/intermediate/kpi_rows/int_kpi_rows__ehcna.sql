@@ -1,8 +1,8 @@
 -- EHC needs assessment and plan flow KPIs from the SEN2 return, over the 12 months ending on the
 -- reporting date (the calendar year for 31 December: the DfE's figures), COUNTY only
--- (national-formats.md v2, "What the warehouse computes from it"): the events of macro
--- sen2_flow_events (their one definition, also read by ehcp_flow_reconciliation) dated in the period.
--- Days are counted from the request's receiveddate.
+-- (national-formats.md v2, "What the warehouse computes from it"): each KPI's events of
+-- int_kpi_facts__sen2_flow_events (macro sen2_flow_events, their one definition, also read by
+-- ehcp_flow_reconciliation) dated in the period. Days are counted from the request's receiveddate.
 --   ehcna_requests           numerator: requests received in period                       denominator: none
 --   ehcna_decision_6_weeks   numerator: of those decided (outcome Y or N), decided within 42 days
 --                            denominator: requests received in period with outcome Y or N
@@ -38,23 +38,14 @@
                    'ehcp_ceased',
                    'mediation_rate',
                    'tribunal_rate'] %}
--- noqa: disable=LT02
-with events as (
-    {{ sen2_flow_events() }}
-)
-{%- for kpi_id in kpi_ids %},
-
-{{ kpi_id }}_events as (
-    select *
-    from events
-    where kpi_id = '{{ kpi_id }}' and {{ in_period('event_date') }}
-)
+{%- set kpi_row_sets = [] %}
+{%- for kpi_id in kpi_ids %}
+    {%- do kpi_row_sets.append(kpi_rows(kpi_id, ref('int_kpi_facts__sen2_flow_events'),
+                                        where="kpi_id = '" ~ kpi_id ~ "' and " ~ in_period('event_date'),
+                                        numerator='sum(numerator)',
+                                        denominator='sum(denominator)' if kpi_registry()[kpi_id]['unit'] == 'percent'
+                                                    else none,
+                                        sources=sources)) %}
 {%- endfor %}
 
-{% for kpi_id in kpi_ids %}
-{{ kpi_rows(kpi_id, kpi_id ~ '_events', numerator='sum(numerator)',
-            denominator='sum(denominator)' if kpi_registry()[kpi_id]['unit'] == 'percent' else none,
-            sources=sources) }}
-{% if not loop.last %}union all{% endif %}
-{%- endfor %}
--- noqa: enable=LT02
+{{ kpi_row_sets | join('\nunion all\n') }}
