@@ -4,7 +4,7 @@
 -- (requests, decisions, assessments, 20-week timeliness, mediation, tribunals) and per year of the
 -- current release that ended on or before the reporting date, within three years of it. The
 -- warehouse figures are the events of macro sen2_flow_events dated in that year: the definitions
--- kpi_ehcna publishes.
+-- the ehcna KPIs publish (int_kpi_rows__ehcna).
 --   warehouse_numerator, warehouse_denominator, warehouse_value  the year's figure (value as the KPI's unit)
 --   difference                  warehouse_value - dfe_value (the KPI's unit: plans or percentage points)
 --   status                      of the warehouse figures (the public tier withholds small counts); dfe_status
