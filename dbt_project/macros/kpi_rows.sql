@@ -1,4 +1,6 @@
-{#- The columns of the published kpi_values table, in order. -#}
+{#- The columns of the published kpi_values table, in order: the SQL side of its contract (schema.yml),
+    which types them; dbt fails a build where the two differ. dbt unit tests compile without the graph,
+    so the list cannot be read from the contract. -#}
 {% macro kpi_value_columns() -%}
     {{ return(['kpi_id', 'reporting_date', 'period_start', 'period_end', 'geography_level',
                'geography_code', 'geography_name', 'breakdown', 'breakdown_value', 'numerator',
