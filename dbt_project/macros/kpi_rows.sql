@@ -1,21 +1,13 @@
-{#- The columns of the published kpi_values table, in order: the SQL side of its contract (schema.yml),
-    which types them; dbt fails a build where the two differ. dbt unit tests compile without the graph,
-    so the list cannot be read from the contract. -#}
-{% macro kpi_value_columns() -%}
-    {{ return(['kpi_id', 'reporting_date', 'period_start', 'period_end', 'geography_level',
-               'geography_code', 'geography_name', 'breakdown', 'breakdown_value', 'numerator',
-               'denominator', 'value', 'unit', 'method', 'suppressed', 'status', 'refreshed_at',
-               'source_extracts']) }}
-{%- endmacro %}
-
-{#- The reporting date's rows of every KPI family (models/intermediate/kpi_rows/), with the kpi_values
-    columns: what kpi_values publishes and kpi_history keeps for every month. The one list of the
-    families: dbt records a model's refs when it parses it, before the graph of models exists. -#}
+{#- The reporting date's rows of every KPI family (models/intermediate/kpi_rows/): what kpi_values
+    publishes and kpi_history keeps for every month. Every family's rows come from kpi_rows, so they
+    have the kpi_values columns in the order kpi_published_columns makes them (kpi_values' contract,
+    schema.yml, checks them at every build). The one list of the families: dbt records a model's refs
+    when it parses it, before the graph of models exists. -#}
 {% macro kpi_family_rows() -%}
 {%- set families = ['ehcp', 'census', 'absence', 'ehcna', 'post16', 'eapdr', 'early_years', 'slt', 'camhs',
                     'health_checks', 'cohort'] %}
 {%- for family in families %}
-select {{ kpi_value_columns() | join(', ') }} from {{ ref('int_kpi_rows__' ~ family) }}
+select * from {{ ref('int_kpi_rows__' ~ family) }}
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}
 {%- endmacro %}
@@ -60,7 +52,7 @@ select {{ kpi_value_columns() | join(', ') }} from {{ ref('int_kpi_rows__' ~ fam
 {% macro kpi_rows(kpi_id, fact, numerator=none, denominator=none, median=none, share=false, where=none,
                   sources=[]) -%}
 {%- set kpi = kpi_definition(kpi_id) -%}
-select {{ kpi_value_columns() | join(', ') }}
+select *
 from (
     with kpi_geographies as (
         select geography_level, geography_code, geography_name, in_county

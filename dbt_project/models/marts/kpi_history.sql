@@ -47,11 +47,10 @@ revision as (
 )
 {%- endif %}
 
+-- this_month: the kpi_values columns (kpi_rows'), which kpi_history's contract checks
 select
-    {% for column in kpi_value_columns() %}this_month.{{ column }},
-    {% endfor -%}
-    {%- if is_incremental() %}revision.revised_at
-    {%- else %}cast(null as {{ dbt.type_timestamp() }}) as revised_at{% endif %}
+    this_month.*,  -- noqa: AM04
+    {% if is_incremental() %}revision.revised_at{% else %}cast(null as {{ dbt.type_timestamp() }}) as revised_at{% endif %}
 from this_month
 {%- if is_incremental() %}
 cross join revision
