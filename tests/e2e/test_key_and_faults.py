@@ -33,10 +33,13 @@ VARIABLES = ("SEND_WAREHOUSE_PSEUDO_KEY", "SEND_WAREHOUSE_NEW_PSEUDO_KEY", "SEND
              "SEND_WAREHOUSE_DAGSTER_STORAGE", "SEND_WAREHOUSE_DAGSTER_LOGS")
 
 
-def cli(*args: str, **variables: str) -> subprocess.Popen:
+def cli(*args: str, output=None, **variables: str) -> subprocess.Popen:
+    """The CLI in a process; ``output``: a file for both its streams, for a process polled while it runs
+    (a pipe nobody reads until it ends fills up, and the process then waits forever)."""
     env = {k: v for k, v in os.environ.items() if k not in VARIABLES} | variables
-    return subprocess.Popen([sys.executable, "-m", "orchestration.cli", *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    streams = {"stdout": output, "stderr": subprocess.STDOUT} if output else {
+        "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    return subprocess.Popen([sys.executable, "-m", "orchestration.cli", *args], env=env, text=True, **streams)
 
 
 def run(*args: str, **variables: str) -> tuple[int, str, str]:
@@ -55,15 +58,17 @@ def polled(tmp_path_factory):
     root = tmp_path_factory.mktemp("keys_faults")
     drop, home = root / "drop", root / "home"
     generate_drop(drop, as_at=AS_AT, scale=0.02, seed=7)
-    refresh = cli("refresh", "--drop", str(drop), "--home", str(home), SEND_WAREHOUSE_PSEUDO_KEY=KEY_A)
+    log = root / "refresh.log"
     polls = []
-    while refresh.poll() is None:
-        status = subprocess.run([sys.executable, "-m", "orchestration.cli", "status", "--home", str(home), "--json"],
-                                capture_output=True, text=True)
-        polls.append((status.returncode, status.stderr))
-        time.sleep(1)
-    out, err = refresh.communicate()
-    return drop, home, refresh.returncode, out + err, polls
+    with log.open("w") as output:
+        refresh = cli("refresh", "--drop", str(drop), "--home", str(home), output=output,
+                      SEND_WAREHOUSE_PSEUDO_KEY=KEY_A)
+        while refresh.poll() is None:
+            status = subprocess.run([sys.executable, "-m", "orchestration.cli", "status", "--home", str(home),
+                                     "--json"], capture_output=True, text=True)
+            polls.append((status.returncode, status.stderr))
+            time.sleep(1)
+    return drop, home, refresh.returncode, log.read_text(), polls
 
 
 def test_a_refresh_polled_by_status_every_second_publishes(polled):

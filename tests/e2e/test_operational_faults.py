@@ -96,16 +96,18 @@ def watched(tmp_path_factory):
     try:
         wait_until_answering(url, ui, 240, (root / "ui.log").read_text)
         assert "errors" not in graphql(url, UI_QUERY)  # the UI's page is open before the refresh starts
-        refresh = subprocess.Popen(refresh_command(drop, home), env=environment(), text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        while refresh.poll() is None:
-            status = subprocess.run([str(CLI), "status", "--home", str(home), "--json"], env=environment(),
-                                    capture_output=True, text=True)
-            status_polls.append((status.returncode, status.stderr))
-            answer = graphql(url, UI_QUERY)
-            ui_polls.append(answer.get("errors"))
-            time.sleep(1)
-        out, err = refresh.communicate()
+        # its output to files: a pipe read only once it ends would fill up and stop it
+        with (root / "refresh.out").open("w") as stdout, (root / "refresh.err").open("w") as stderr:
+            refresh = subprocess.Popen(refresh_command(drop, home), env=environment(), text=True,
+                                       stdout=stdout, stderr=stderr)
+            while refresh.poll() is None:
+                status = subprocess.run([str(CLI), "status", "--home", str(home), "--json"], env=environment(),
+                                        capture_output=True, text=True)
+                status_polls.append((status.returncode, status.stderr))
+                answer = graphql(url, UI_QUERY)
+                ui_polls.append(answer.get("errors"))
+                time.sleep(1)
+        out, err = (root / "refresh.out").read_text(), (root / "refresh.err").read_text()
     finally:
         stop(ui)
         ui_log.close()
