@@ -22,11 +22,9 @@ CHECK_NAME = "quality_suite"
 MART_SUITES = ("mart_send_cohort", "kpi_values", "sub_icb_district_crosswalk")
 
 
-def current_delivery_date(
-    con: duckdb.DuckDBPyConnection, partner: str, extract: str, reporting_date: date
-) -> date | None:
-    """As-at date of the extract's current delivery for the reporting date (``connectors.current_files``)."""
-    current = current_files(con, reporting_date).get((partner, extract))
+def current_delivery_date(con: duckdb.DuckDBPyConnection, partner: str, extract: str) -> date | None:
+    """As-at date of the extract's newest current delivery (``connectors.current_files``)."""
+    current = current_files(con).get((partner, extract))
     return current and current[1]
 
 
@@ -64,11 +62,11 @@ def check_result(result: SuiteResult) -> dg.AssetCheckResult:
     )
 
 
-def _no_delivery_result(partner: str, extract: str, reporting_date: date) -> dg.AssetCheckResult:
+def _no_delivery_result(partner: str, extract: str) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=False,
         severity=dg.AssetCheckSeverity.ERROR,
-        description=f"No accepted {partner}/{extract} delivery on or before {reporting_date}.",
+        description=f"No accepted {partner}/{extract} delivery has landed.",
     )
 
 
@@ -84,11 +82,10 @@ def build_quality_check(
         description=f"Great Expectations suite {suite_name} (critical failures block publication).",
     )
     def _quality_check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
-        reporting_date = warehouse.resolved_reporting_date() if partner else None
         with warehouse.connect() as con:
-            extract_date = current_delivery_date(con, partner, extract, reporting_date) if partner else None
+            extract_date = current_delivery_date(con, partner, extract) if partner else None
             if partner and extract_date is None:
-                return _no_delivery_result(partner, extract, reporting_date)
+                return _no_delivery_result(partner, extract)
             result = validate(
                 con, suite_name, run_id=context.run.run_id, asset_key=asset_key.to_user_string(),
                 partner=partner, extract=extract, extract_date=extract_date, data_docs=warehouse.data_docs,

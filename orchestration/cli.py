@@ -85,17 +85,23 @@ def _refresh(args: argparse.Namespace) -> int:
     prepared = _prepare(args)
     if prepared is None:
         return EXIT_USAGE
-    home, _ = prepared
+    home, drop = prepared
     from orchestration.fault_messages import plain_exception
+    from orchestration.months_to_refresh import MonthsError, months_to_refresh, parse_months
     from orchestration.resources import RunLockHeld, take_run_lock
 
     try:
         take_run_lock(home).close()  # free now; the run takes it again for its whole length
     except RunLockHeld as held:
         return _held_back([f"The refresh did not start: {held}."], report=None)
+    try:
+        months = parse_months(args.months) if args.months else months_to_refresh(drop, home / "warehouse.duckdb")
+    except MonthsError as exc:
+        print(f"send-warehouse refresh: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     started = time.time()
     try:
-        return _run_refresh(args, home, started)
+        return _run_refresh(args, home, months, started)
     except Exception as exc:  # whatever stopped the refresh, a person reads it in plain words
         return _held_back([f"The refresh stopped: {plain_exception(exc)}"], _report_since(home, started))
 
@@ -115,18 +121,29 @@ def _held_back(reasons: list[str], report: Path | None) -> int:
     return EXIT_HELD_BACK
 
 
-def _run_refresh(args: argparse.Namespace, home: Path, started: float) -> int:
+def _run_refresh(args: argparse.Namespace, home: Path, months: tuple[date, date], started: float) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.jobs import PAST_MONTHS_SELECTION, past_months_only
+    from orchestration.months_to_refresh import newest_built
+    from orchestration.partitions import range_tags
     from orchestration.run_tags import CLI, launch_tags, report_tags, tag_outcome
 
     instance = dg.DagsterInstance.from_config(str(_dagster_home(home)))
-    warehouse = {"config": {"home": str(home), "reporting_date": args.reporting_date}}
+    warehouse = {"config": {"home": str(home)}}
+    first, last = months
+    job = defs.get_job_def("refresh")
+    past_only = past_months_only(last, newest_built(home / "warehouse.duckdb"))
+    selection = (set(PAST_MONTHS_SELECTION.resolve(defs.resolve_asset_graph()))
+                 & set(job.asset_layer.executable_asset_keys)) if past_only else None
+    print(f"refreshing reporting month{'s' if first != last else ''} "
+          + (f"{first:%Y-%m} to {last:%Y-%m}" if first != last else f"{last:%Y-%m}") + " in one run")
     # Dagster's own log (with its tracebacks) only when asked for; the outcome is summarised below.
     loggers = {"console": {"config": {"log_level": "INFO" if args.verbose else "CRITICAL"}}}
-    refresh = defs.get_job_def("refresh").execute_in_process(
-        instance=instance, raise_on_error=False, tags=launch_tags(CLI, args.reporting_date),
+    refresh = job.execute_in_process(
+        instance=instance, raise_on_error=False, tags={**launch_tags(CLI), **range_tags(first, last)},
+        asset_selection=sorted(selection, key=lambda key: key.to_user_string()) if past_only else None,
         run_config={"resources": {"warehouse": warehouse}, "loggers": loggers},
     )
     outcome = tag_outcome(instance, refresh.run_id)
@@ -246,7 +263,8 @@ def _parser() -> argparse.ArgumentParser:
     refresh = commands.add_parser("refresh", help="land, transform, check and publish a drop folder")
     refresh.add_argument("--drop", required=True, help="partner drop folder")
     refresh.add_argument("--home", required=True, help="warehouse home (DuckDB, publications, reports)")
-    refresh.add_argument("--reporting-date", help="YYYY-MM-DD (default: the newest accepted as-at date)")
+    refresh.add_argument("--months", help="YYYY-MM or YYYY-MM:YYYY-MM: the reporting months to build (default: "
+                                          "every month the drop supports not yet built, and the newest)")
     refresh.add_argument("--demo", action="store_true",
                          help="use the public demo pseudonymisation key (sample data only)")
     refresh.add_argument("--verbose", action="store_true", help="show Dagster's step-by-step log")
@@ -274,12 +292,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if getattr(args, "reporting_date", None):
-        try:
-            date.fromisoformat(args.reporting_date)
-        except ValueError:
-            print(f"send-warehouse: --reporting-date {args.reporting_date!r} is not YYYY-MM-DD", file=sys.stderr)
-            return EXIT_USAGE
     return args.run(args)
 
 

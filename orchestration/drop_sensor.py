@@ -3,18 +3,21 @@
 Each tick lists the drop folder's settled files (unchanged for ``SETTLE_SECONDS``, so a file
 still being copied waits for a later tick) and compares their sizes and modification times
 with the cursor, which holds those of the previous tick. Every partner with a new or changed
-file gets one run of its changed extracts' landing assets and everything downstream of them
-(dbt models, checks, the landing gate, publication); other partners' landing assets are not
-in the run. The run key is the partner and the state of its changed files, so the same
-delivery never starts two runs. The first tick (no cursor yet, e.g. a new deployment) only
-records what is there: those files are the monthly refresh's, or a manual run's. Database
-sources have no files: the monthly refresh reads them.
+file gets a run of its changed extracts' landing assets and everything downstream of them
+(dbt models, checks, the landing gate, publication) for the reporting months those files affect:
+a file dated D is current on every month end from D's until the extract's next file in the drop
+(the newest file: until the drop's newest month), so a correction for March re-runs March alone.
+Contiguous months are one run; other partners' landing assets are not in it. The run key is the
+partner, the months and the state of its changed files, so the same delivery never starts two runs.
+The first tick (no cursor yet, e.g. a new deployment) only records what is there: those files are
+the monthly refresh's, or a manual run's. Database sources have no files: the monthly refresh reads them.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +26,8 @@ import dagster as dg
 from connectors.contracts import all_contracts
 from connectors.drop import deliveries_for, unrecognised_files
 from orchestration.assets.landing import clean_key
-from orchestration.jobs import REFRESH_SELECTION, refresh_job
+from orchestration.jobs import HISTORY, PAST_MONTHS_SELECTION, REFRESH_SELECTION, past_months_only, refresh_job
+from orchestration.partitions import last_month, month_end, month_key, months_between, range_tags
 from orchestration.resources import DropFolder
 from orchestration.run_tags import DROP_SENSOR, launch_tags
 
@@ -31,8 +35,18 @@ SETTLE_SECONDS = 60
 GATE_KEY = dg.AssetKey("landing_gate")
 
 
-def drop_targets(drop: Path) -> dict[str, tuple[str, dg.AssetKey]]:
-    """Every file in the drop (path relative to it) -> (partner, the asset that lands it).
+@dataclass(frozen=True)
+class DropTarget:
+    """A drop file's partner, the asset that lands it, and (for a claimed, dated file) its extract and date."""
+
+    partner: str
+    asset: dg.AssetKey
+    extract: str | None = None
+    as_at: date | None = None
+
+
+def drop_targets(drop: Path) -> dict[str, DropTarget]:
+    """Every file in the drop (path relative to it) and where it goes.
 
     A file no contract claims goes to ``landing_gate``, which records it and holds publication back.
     """
@@ -40,11 +54,41 @@ def drop_targets(drop: Path) -> dict[str, tuple[str, dg.AssetKey]]:
     targets = {}
     for contract in (c for c in all_contracts() if not c.bundled):  # bundled data is not in the drop
         for delivery in deliveries_for(contract, drop, today):
-            targets[str(delivery.path.relative_to(drop))] = (contract.partner, clean_key(contract))
+            targets[str(delivery.path.relative_to(drop))] = DropTarget(
+                contract.partner, clean_key(contract), contract.name, delivery.as_at)
     for stray in unrecognised_files(drop):
         if stray.path is not None:
-            targets[str(stray.path.relative_to(drop))] = (stray.partner, GATE_KEY)
+            targets[str(stray.path.relative_to(drop))] = DropTarget(stray.partner, GATE_KEY)
     return targets
+
+
+def affected_months(targets: dict[str, DropTarget], changed: list[str]) -> list[date]:
+    """The month ends on which any of the ``changed`` files is current, within the months that have
+    partitions; a stray or undated file affects the drop's newest month."""
+    last = last_month()
+    dated = [t.as_at for t in targets.values() if t.as_at]
+    newest = min(month_end(max(dated)), last) if dated else last
+    months: set[date] = set()
+    for name in changed:
+        target = targets[name]
+        if target.as_at is None:
+            months.add(newest)
+            continue
+        later = [t.as_at for t in targets.values() if t.extract == target.extract and t.as_at > target.as_at]
+        until = min(later, default=None)
+        months.update(m for m in months_between(target.as_at, newest) if until is None or m < until)
+    return sorted(m for m in months if m <= last) or [newest]
+
+
+def contiguous_ranges(months: list[date]) -> list[tuple[date, date]]:
+    """Sorted month ends grouped into runs of consecutive months: (first, last) of each."""
+    ranges: list[tuple[date, date]] = []
+    for month in months:
+        if ranges and months_between(ranges[-1][1], month)[1:] == [month]:
+            ranges[-1] = (ranges[-1][0], month)
+        else:
+            ranges.append((month, month))
+    return ranges
 
 
 def _state(path: Path) -> list[int]:
@@ -52,9 +96,9 @@ def _state(path: Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def _run_key(partner: str, states: dict[str, list[int]]) -> str:
+def _run_key(partner: str, months: tuple[date, date], states: dict[str, list[int]]) -> str:
     digest = hashlib.sha256(json.dumps(states, sort_keys=True).encode()).hexdigest()[:16]
-    return f"{partner}:{digest}"
+    return f"{partner}:{month_key(months[0])}..{month_key(months[1])}:{digest}"
 
 
 @dg.sensor(
@@ -72,7 +116,9 @@ def partner_drop_sensor(context: dg.SensorEvaluationContext, drop: DropFolder):
     cursor: dict[str, list[int]] = {}
     changed: dict[str, dict[str, list[int]]] = {}
     keys: dict[str, set[dg.AssetKey]] = {}
-    for name, (partner, key) in sorted(drop_targets(root).items()):
+    targets = drop_targets(root)
+    for name, target in sorted(targets.items()):
+        partner = target.partner
         state = _state(root / name)
         if state[1] / 1e9 > settled_before:  # still being written: look again next tick
             if name in seen:
@@ -81,7 +127,7 @@ def partner_drop_sensor(context: dg.SensorEvaluationContext, drop: DropFolder):
         cursor[name] = state
         if seen.get(name) != state:
             changed.setdefault(partner, {})[name] = state
-            keys.setdefault(partner, set()).add(key)
+            keys.setdefault(partner, set()).add(target.asset)
     context.update_cursor(json.dumps(cursor, sort_keys=True))
     if first_look:
         return dg.SkipReason(f"first look at {root}: {len(cursor)} settled file(s) recorded; "
@@ -89,16 +135,20 @@ def partner_drop_sensor(context: dg.SensorEvaluationContext, drop: DropFolder):
     if not changed:
         return dg.SkipReason(f"no new or changed settled file in {root}")
     graph = context.repository_def.asset_graph
+    built = context.instance.get_materialized_partitions(HISTORY)
+    newest_built = month_end(date.fromisoformat(max(built))) if built else None
     requests = []
     for partner, states in sorted(changed.items()):
-        selection = dg.AssetSelection.assets(*keys[partner]).downstream() & REFRESH_SELECTION
-        assets = sorted(selection.resolve(graph), key=lambda k: k.to_user_string())
-        requests.append(dg.RunRequest(
-            run_key=_run_key(partner, states),
-            asset_selection=assets,
-            asset_check_keys=sorted(dg.AssetSelection.assets(*assets).resolve_checks(graph),
-                                    key=lambda k: k.to_user_string()),
-            tags={**launch_tags(DROP_SENSOR), "send_warehouse/partner": partner},
-        ))
-        context.log.info(f"{partner}: {len(states)} new or changed file(s): {', '.join(sorted(states))}")
+        months = affected_months(targets, sorted(states))
+        for first, last in contiguous_ranges(months):
+            built = PAST_MONTHS_SELECTION if past_months_only(last, newest_built) else REFRESH_SELECTION
+            selection = dg.AssetSelection.assets(*keys[partner]).downstream() & built
+            assets = sorted(selection.resolve(graph), key=lambda k: k.to_user_string())
+            checks = sorted(dg.AssetSelection.assets(*assets).resolve_checks(graph), key=lambda k: k.to_user_string())
+            requests.append(dg.RunRequest(
+                run_key=_run_key(partner, (first, last), states), asset_selection=assets, asset_check_keys=checks,
+                tags={**launch_tags(DROP_SENSOR), "send_warehouse/partner": partner, **range_tags(first, last)},
+            ))
+        context.log.info(f"{partner}: {len(states)} new or changed file(s) ({', '.join(sorted(states))}) "
+                         f"affect {len(months)} reporting month(s)")
     return requests

@@ -1,20 +1,36 @@
 """Jobs, the monthly schedule, and the run-status sensors that follow every refresh."""
 
+from datetime import date
+
 import dagster as dg
 
 from orchestration.assets.postgres import postgres_marts
 from orchestration.assets.report import REFRESH_JOB, quality_report
+from orchestration.assets.transform import warehouse_dbt_models
 from orchestration.run_tags import SCHEDULE, launch_tags, report_tags, tag_outcome
 from publication.postgres import URL_ENV, configured_url
 
 # The refresh writes the DuckDB warehouse and publishes; the report and PostgreSQL follow it.
 REFRESH_SELECTION = dg.AssetSelection.all() - dg.AssetSelection.assets(quality_report, postgres_marts)
+# A re-run of months older than the newest built builds kpi_history and what it reads: the newest
+# month's marts stay as they are, and publication republishes them with the revised series.
+HISTORY = dg.AssetKey("kpi_history")
+PAST_MONTHS_SELECTION = REFRESH_SELECTION - (
+    dg.AssetSelection.assets(warehouse_dbt_models) - dg.AssetSelection.assets(HISTORY).upstream())
+
+
+def past_months_only(last: date, newest_built: date | None) -> bool:
+    """A refresh of months up to ``last`` re-runs past months only (``PAST_MONTHS_SELECTION``)
+    when the warehouse has built a newer month."""
+    return newest_built is not None and last < newest_built
 
 refresh_job = dg.define_asset_job(
     REFRESH_JOB,
     selection=REFRESH_SELECTION,
-    description="Land every partner extract, build the dbt models, check them and publish. "
-                "Run config resources.warehouse.config.reporting_date (YYYY-MM-DD) re-runs a past month.",
+    description="Land every partner extract, build the dbt models of the reporting months selected "
+                "(a partition per month; a backfill of many months is one run), check them and publish. "
+                "To re-run months older than the newest built, select kpi_history and its upstream assets "
+                "(with publication): the newest month's marts stay.",
 )
 report_job = dg.define_asset_job(
     "data_quality_report", selection=dg.AssetSelection.assets(quality_report),
@@ -25,10 +41,10 @@ postgres_job = dg.define_asset_job(
     description="Build the dbt project on PostgreSQL (SEND_WAREHOUSE_POSTGRES_URL) for BI tools.",
 )
 
-monthly_refresh = dg.ScheduleDefinition(
-    job=refresh_job, cron_schedule="0 6 5 * *", execution_timezone="Europe/London",
+monthly_refresh = dg.build_schedule_from_partitioned_job(
+    refresh_job, day_of_month=5, hour_of_day=6,
     default_status=dg.DefaultScheduleStatus.RUNNING, tags=launch_tags(SCHEDULE),
-    description="Monthly full refresh, on the 5th at 06:00 once partners' month-end extracts are in.",
+    description="Refreshes the month just ended, on the 5th at 06:00 once partners' month-end extracts are in.",
 )
 
 

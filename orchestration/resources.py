@@ -11,6 +11,7 @@ import duckdb
 from pydantic import PrivateAttr
 
 from connectors.pseudonymise import KEY_ENV, key_problem
+from orchestration.partitions import month_end
 from expectations.data_docs import DataDocs
 
 
@@ -35,7 +36,6 @@ class Warehouse(dg.ConfigurableResource):
     """The warehouse home: DuckDB file, publications and reports live under it."""
 
     home: str
-    reporting_date: str | None = None  # YYYY-MM-DD; None = latest accepted as-at date
     _run_lock: IO | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
@@ -72,17 +72,31 @@ class Warehouse(dg.ConfigurableResource):
         self.home_path.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(str(self.duckdb_path), read_only=read_only)
 
-    def resolved_reporting_date(self) -> date:
-        """The refresh's reporting date: configured, else the newest accepted as-at date."""
-        if self.reporting_date:
-            return date.fromisoformat(self.reporting_date)
+    def newest_history_date(self) -> date | None:
+        """The newest reporting month ``kpi_history`` holds (None before the first build)."""
         with self.connect() as con:
-            row = con.execute(
-                "select max(as_at) from landing.files where status = 'accepted'"
-            ).fetchone()
-        if row is None or row[0] is None:
+            return _scalar(con, "marts.kpi_history", "max(reporting_date)")
+
+    def published_reporting_date(self) -> date:
+        """The reporting date of the marts (the newest month built), else the month of the newest
+        accepted delivery: what a refresh publishes, or would have."""
+        with self.connect() as con:
+            built = _scalar(con, "marts.kpi_values", "max(reporting_date)")
+            newest_file = _scalar(con, "landing.files", "max(as_at) filter (where status = 'accepted')")
+        if built is None and newest_file is None:
             raise ValueError("no accepted extract has landed: cannot choose a reporting date")
-        return row[0]
+        return built or month_end(newest_file)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    return con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                       [schema, name]).fetchone()[0] > 0
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, table: str, expression: str):
+    """One aggregate of a table, None when the table does not exist yet."""
+    return con.execute(f"select {expression} from {table}").fetchone()[0] if table_exists(con, table) else None
 
 
 class DropFolder(dg.ConfigurableResource):

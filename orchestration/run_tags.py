@@ -1,8 +1,8 @@
 """The tags every refresh run carries, so the Dagster UI's runs list and timeline say what each run was.
 
-``send_warehouse/trigger`` (cli, schedule, drop_sensor; manual for a run launched without one) and,
-when configured, ``send_warehouse/reporting_date`` are set at launch; the dbt step tags the reporting
-date it resolved; when the run has ended, ``send_warehouse/outcome`` (published or held_back) and, for
+``send_warehouse/trigger`` (cli, schedule, drop_sensor; manual for a run launched without one) is set
+at launch (Dagster's own tags say which reporting months); the dbt step tags the reporting date whose
+marts it built (the newest month); when the run has ended, ``send_warehouse/outcome`` (published or held_back) and, for
 a held-back run, ``send_warehouse/held_back_because`` (its first reason, in plain words). A report
 run carries the reporting date and ``send_warehouse/refresh_run`` of the refresh it reports on.
 """
@@ -24,9 +24,9 @@ PUBLISHED, HELD_BACK = "published", "held_back"
 REASON_LENGTH = 300  # a tag is a label on the runs list: the report holds every reason in full
 
 
-def launch_tags(trigger: str, reporting_date: str | None = None) -> dict[str, str]:
+def launch_tags(trigger: str) -> dict[str, str]:
     """The tags a refresh is launched with."""
-    return {TRIGGER_TAG: trigger, **({REPORTING_DATE_TAG: reporting_date} if reporting_date else {})}
+    return {TRIGGER_TAG: trigger}
 
 
 def report_tags(instance: dg.DagsterInstance, refresh_run_id: str) -> dict[str, str]:
@@ -37,7 +37,7 @@ def report_tags(instance: dg.DagsterInstance, refresh_run_id: str) -> dict[str, 
 
 
 def tag_reporting_date(context: dg.AssetExecutionContext, reporting_date: date) -> None:
-    """The reporting date the run resolved (the newest accepted as-at date when none was configured)."""
+    """The reporting date whose marts the run built."""
     context.instance.add_run_tags(context.run_id, {REPORTING_DATE_TAG: reporting_date.isoformat()})
 
 

@@ -32,7 +32,7 @@ class DisclosureConfig(dg.Config):
 )
 def publication(context: dg.AssetExecutionContext, config: DisclosureConfig,
                 warehouse: Warehouse) -> dg.MaterializeResult:
-    reporting_date = warehouse.resolved_reporting_date()
+    reporting_date = warehouse.published_reporting_date()
     with warehouse.connect() as con:
         source_extracts = []
         for contract in all_contracts():

@@ -1,10 +1,13 @@
 """The governance board's data-quality report for a refresh, published or held back."""
 
+from datetime import date
+
 import dagster as dg
 
 from orchestration.assets.publication import publication
 from orchestration.refresh_outcome import refresh_outcome
 from orchestration.resources import Warehouse
+from orchestration.run_tags import REPORTING_DATE_TAG
 from publication.publish import current_publication
 from reporting.board_report import build_report
 
@@ -22,6 +25,12 @@ def _newest_refresh(instance: dg.DagsterInstance) -> str:
     return runs[0].run_id
 
 
+def _reporting_date(context: dg.AssetExecutionContext, warehouse: Warehouse) -> date:
+    """The month the reported refresh built (tagged on the report run), else the published month."""
+    tagged = context.run.tags.get(REPORTING_DATE_TAG)
+    return date.fromisoformat(tagged) if tagged else warehouse.published_reporting_date()
+
+
 # Downstream of publication in the lineage, but made after every refresh, published or held back:
 # the board reads why a refresh was held back, beside the publication that stays current.
 @dg.asset(group_name="reporting", kinds={"html", "pdf"}, deps=[publication],
@@ -34,7 +43,7 @@ def quality_report(context: dg.AssetExecutionContext, config: ReportConfig,
     outcome = refresh_outcome(context.instance, config.refresh_run_id or _newest_refresh(context.instance))
     data_docs = warehouse.data_docs.build(outcome.run_id)
     with warehouse.connect() as con:
-        path = build_report(con, warehouse.reports_dir, warehouse.resolved_reporting_date(),
+        path = build_report(con, warehouse.reports_dir, _reporting_date(context, warehouse),
                             outcome.published, outcome.reasons, run_id=outcome.run_id,
                             file_failures=outcome.file_failures,
                             publication=current_publication(warehouse.home_path))

@@ -4,13 +4,14 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from datetime import datetime, UTC
+from datetime import date, datetime, UTC
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.partitions import REPORTING_MONTHS, month_key, run_reporting_dates
 from orchestration.resources import Warehouse
 from orchestration.run_tags import tag_reporting_date
 from publication.dbt_manifest import DBT_PROJECT_DIR, manifest, manifest_is_stale, parse_project
@@ -45,17 +46,53 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else None
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseDbtTranslator())
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseDbtTranslator(),
+            partitions_def=REPORTING_MONTHS, backfill_policy=dg.BackfillPolicy.single_run())
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """``dbt build`` for the reporting date: models and their tests, in dependency order."""
-    reporting_date = warehouse.resolved_reporting_date()
-    tag_reporting_date(context, reporting_date)
+    """``dbt build`` for each reporting month of the run, oldest first (decision 0030).
+
+    The newest month the warehouse holds builds every model, so the marts are that month's. An
+    earlier month builds ``kpi_history`` and what it reads: its own block of the series, nothing else.
+    """
+    os.environ["SEND_WAREHOUSE_DUCKDB"] = str(warehouse.duckdb_path)
+    months = run_reporting_dates(context)
+    newest = max(months[-1], warehouse.newest_history_date() or months[-1])
+    if months[-1] < newest and not context.is_subset:
+        raise dg.Failure(f"{months[-1]:%B %Y} is older than the newest month built ({newest:%B %Y}): select "
+                         "kpi_history and its upstream assets to re-run it, so the marts stay the newest month's",
+                         allow_retries=False)
+    for month in months:
+        if month == months[-1]:  # the run's selection: every model for the newest month, else kpi_history's
+            if month == newest:
+                tag_reporting_date(context, month)
+            yield from dbt.cli(_build_args(month), context=context).stream()
+        else:
+            context.log.info(f"{month}: building kpi_history and what it reads (the marts stay {newest}'s)")
+            invocation = dbt.cli([*_build_args(month), "--select", "+kpi_history",
+                                  "--indirect-selection", "cautious"], manifest=dbt_project.manifest_path).wait()
+            yield from _month_materializations(invocation.get_artifact("run_results.json"), month)
+
+
+def _build_args(reporting_date: date) -> list[str]:
     variables = {
         "reporting_date": reporting_date.isoformat(),
         "refreshed_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
     }
-    os.environ["SEND_WAREHOUSE_DUCKDB"] = str(warehouse.duckdb_path)
-    yield from dbt.cli(["build", "--vars", json.dumps(variables)], context=context).stream()
+    return ["build", "--vars", json.dumps(variables)]
+
+
+def _month_materializations(run_results: Mapping[str, Any], reporting_date: date):
+    """A materialisation of the month's partition for each model an earlier month's build made."""
+    nodes = manifest()["nodes"]
+    translator = WarehouseDbtTranslator()
+    for result in run_results["results"]:
+        node = nodes.get(result["unique_id"])
+        if node and node["resource_type"] in ("model", "seed") and result["status"] == "success":
+            yield dg.AssetMaterialization(
+                asset_key=translator.get_asset_key(node), partition=month_key(reporting_date),
+                metadata={"reporting_date": reporting_date.isoformat(),
+                          "execution_duration": result.get("execution_time")},
+            )
 
 
 def unmaterialised_sources(materialised: set[dg.AssetKey]) -> list[dg.AssetSpec]:

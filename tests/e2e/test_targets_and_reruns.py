@@ -211,7 +211,7 @@ def test_a_past_month_rerun_publishes_the_same_figures_after_newer_files_landed(
     figures = published_kpis(home)
     generate_drop(drop, as_at=NEXT_MONTH, scale=0.02, seed=12)  # next month's extracts arrive
     time.sleep(1)  # a publication id has one-second resolution
-    result = refresh(drop, home, "--reporting-date", AS_AT.isoformat(), env=environment())
+    result = refresh(drop, home, "--months", f"{AS_AT:%Y-%m}", env=environment())
     assert result.returncode == 0, result.stdout + result.stderr
     again = current_publication(home)
     assert again["publication_id"] != first["publication_id"]

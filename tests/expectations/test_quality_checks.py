@@ -31,7 +31,7 @@ def run_graph(tmp_path, as_at, build_upstream, partner="icb", extract="gp_regist
         pass
 
     check = build_quality_check(f"clean__{partner}__{extract}", key, partner, extract)
-    warehouse = Warehouse(home=str(tmp_path), reporting_date=as_at.isoformat())
+    warehouse = Warehouse(home=str(tmp_path))
     return dg.materialize([landed_extract, downstream_kpis, check],
                           resources={"warehouse": warehouse}, raise_on_error=False)
 

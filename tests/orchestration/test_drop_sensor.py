@@ -21,12 +21,25 @@ def drop_file(drop, relative: str, text: str = "a,b\n1,2\n", settled: bool = Tru
     return path
 
 
-def evaluate(drop, cursor=None):
+def evaluate(drop, cursor=None, instance=None):
     """The sensor's run requests (or skip reason) and its new cursor."""
-    context = dg.build_sensor_context(cursor=cursor, definitions=defs,
+    instance = instance or dg.DagsterInstance.ephemeral()
+    context = dg.build_sensor_context(cursor=cursor, definitions=defs, instance=instance,
                                       resources={"drop": DropFolder(path=str(drop))})
     result = partner_drop_sensor(context)
     return result, context.cursor
+
+
+def months(request: dg.RunRequest) -> tuple[str, str]:
+    return request.partition_key_range.start, request.partition_key_range.end
+
+
+def with_history_built(*month_keys: str) -> dg.DagsterInstance:
+    """An instance on which ``kpi_history`` has been materialised for the given months."""
+    instance = dg.DagsterInstance.ephemeral()
+    for key in month_keys:
+        instance.report_runless_asset_event(dg.AssetMaterialization(asset_key="kpi_history", partition=key))
+    return instance
 
 
 def landing_keys(request: dg.RunRequest) -> set[str]:
@@ -41,6 +54,7 @@ def assert_runnable(request: dg.RunRequest):
     keys = {k.to_user_string() for k in request.asset_selection}
     assert {"landing_gate", "publication"} <= keys
     assert not keys & {"quality_report", "postgres_marts"}
+    assert request.partition_key_range is not None
 
 
 @pytest.fixture
@@ -134,3 +148,34 @@ def test_a_broken_link_in_the_drop_runs_the_landing_gate_instead_of_crashing_the
     (request,), _ = evaluate(drop, cursor)
     assert landing_keys(request) == set()
     assert_runnable(request)
+
+
+def test_a_new_months_file_runs_that_month_with_every_model(drop):
+    _, cursor = evaluate(drop)
+    drop_file(drop, "mpft/camhs_referrals_20250731.csv")
+    (request,), _ = evaluate(drop, cursor, with_history_built("2025-06-01"))
+    assert months(request) == ("2025-07-01", "2025-07-01")
+    assert "kpi_values" in {k.to_user_string() for k in request.asset_selection}
+
+
+def test_a_correction_for_a_past_month_re_runs_that_month_and_only_kpi_history(drop):
+    drop_file(drop, "mpft/camhs_referrals_20250531.csv")
+    drop_file(drop, "mpft/camhs_referrals_20250731.csv")
+    _, cursor = evaluate(drop)
+    drop_file(drop, "mpft/camhs_referrals_20250630.csv", "a,b\n1,2\n3,4\n")  # June resent
+    (request,), _ = evaluate(drop, cursor, with_history_built("2025-05-01", "2025-06-01", "2025-07-01"))
+    assert months(request) == ("2025-06-01", "2025-06-01")  # July has its own file: June alone
+    selected = {k.to_user_string() for k in request.asset_selection}
+    assert {"clean/mpft__camhs_referrals", "kpi_history", "publication"} <= selected
+    assert not selected & {"kpi_values", "send_cohort", "kpi_comparators"}  # the newest month's marts stay
+    assert_runnable(request)
+
+
+def test_a_termly_file_affects_every_month_until_the_next_one(drop):
+    _, cursor = evaluate(drop)
+    drop_file(drop, "council/school_census_20250131.csv")
+    drop_file(drop, "council/school_census_20250531.csv")
+    drop_file(drop, "icb/gp_practices_20250731.csv")
+    (request,) = [r for r in evaluate(drop, cursor)[0] if r.tags["send_warehouse/partner"] == "council"]
+    # January's file is current until May's, May's until the June file the drop already holds
+    assert months(request) == ("2025-01-01", "2025-05-01")

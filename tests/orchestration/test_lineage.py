@@ -1,5 +1,8 @@
 """The asset graph a data engineer reads: publication after every published model, the report after
 publication, every asset described; and the tags every refresh run carries."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import dagster as dg
 import pytest
 
@@ -38,8 +41,12 @@ def test_every_asset_has_a_description():
     assert GRAPH.has(dg.AssetKey(["landing", "files"]))  # the dbt source every landing asset writes
 
 
-def test_the_schedule_and_the_drop_sensor_tag_their_trigger():
-    assert defs.get_schedule_def("refresh_schedule").tags[TRIGGER_TAG] == "schedule"
+def test_the_schedule_tags_its_trigger_and_materialises_the_month_just_ended():
+    schedule = defs.get_schedule_def("refresh_schedule")
+    tick = datetime(2025, 8, 5, 6, tzinfo=ZoneInfo("Europe/London"))
+    context = dg.build_schedule_context(scheduled_execution_time=tick)
+    (request,) = schedule.evaluate_tick(context).run_requests
+    assert (request.tags[TRIGGER_TAG], request.partition_key) == ("schedule", "2025-07-01")
 
 
 def _fake_refresh(publishes: bool) -> dg.Definitions:
@@ -97,4 +104,4 @@ def test_a_run_launched_without_a_trigger_is_tagged_manual_and_a_long_reason_is_
         tags = instance.get_run_by_id(run_id).tags
     assert not outcome.published and tags[TRIGGER_TAG] == "manual" and tags[OUTCOME_TAG] == HELD_BACK
     assert len(tags[REASON_TAG]) <= 300 and tags[REASON_TAG].endswith("…")
-    assert launch_tags("schedule", "2025-06-30") == {TRIGGER_TAG: "schedule", REPORTING_DATE_TAG: "2025-06-30"}
+    assert launch_tags("schedule") == {TRIGGER_TAG: "schedule"}
