@@ -114,7 +114,7 @@ def write_index(reports_dir: Path, publication: dict | None) -> Path:
     """``reports_dir/index.html``: every report, latest first, and which publication is current."""
     entries = register.load(reports_dir)[::-1]  # the register is in the order the reports were made
     html = TEMPLATES.get_template("index.html.j2").render(
-        entries=entries, publication=_publication_summary(publication),
+        entries=entries, publication=_publication_summary(publication), packs=register.performance_packs(reports_dir),
         data_docs=(reports_dir / "data-docs" / "index.html").exists(), generated_at=datetime.now(UTC))
     path = reports_dir / INDEX
     path.write_text(html, encoding="utf-8")

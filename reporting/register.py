@@ -3,6 +3,7 @@ read it, so each refresh keeps its own report and the trends follow the reportin
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -58,6 +59,13 @@ def by_month(entries: list[ReportEntry]) -> list[ReportEntry]:
     for entry in sorted(entries, key=lambda e: e.generated_at):
         last[entry.month] = entry
     return [last[month] for month in sorted(last)][-TREND_MONTHS:]
+
+
+def performance_packs(reports_dir: Path) -> list[tuple[date, str, str]]:
+    """(reporting date, tier, HTML file name) of every performance pack written, latest month first."""
+    found = (re.fullmatch(r"performance-pack-(\d{4}-\d{2}-\d{2})-(\w+)\.html", p.name)
+             for p in reports_dir.glob("performance-pack-*.html"))
+    return sorted(((date.fromisoformat(m[1]), m[2], m[0]) for m in found if m), key=lambda p: (-p[0].toordinal(), p[1]))
 
 
 def unique_name(reports_dir: Path, reporting_date: date, generated_at: datetime) -> str:

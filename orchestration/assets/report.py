@@ -10,6 +10,7 @@ from orchestration.resources import Warehouse
 from orchestration.run_tags import REPORTING_DATE_TAG
 from publication.publish import current_publication
 from reporting.board_report import build_report
+from reporting.performance_pack import build_performance_pack
 
 REFRESH_JOB = "refresh"
 
@@ -47,6 +48,8 @@ def quality_report(context: dg.AssetExecutionContext, config: ReportConfig,
                             outcome.published, outcome.reasons, run_id=outcome.run_id,
                             file_failures=outcome.file_failures,
                             publication=current_publication(warehouse.home_path))
+    if outcome.published:
+        build_performance_pack(warehouse.home_path / "publish", warehouse.reports_dir)
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)), "pdf": dg.MetadataValue.path(str(path.with_suffix(".pdf"))),
         "index": dg.MetadataValue.path(str(warehouse.reports_dir / "index.html")),
