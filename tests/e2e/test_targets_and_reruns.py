@@ -232,8 +232,10 @@ def test_a_corrected_file_seen_by_the_drop_sensor_refreshes_that_partner_and_pub
     from orchestration.drop_sensor import SETTLE_SECONDS, partner_drop_sensor
     from orchestration.resources import DropFolder
 
+    instance = dg.DagsterInstance.ephemeral()
+
     def tick(cursor=None):
-        context = dg.build_sensor_context(cursor=cursor, definitions=defs,
+        context = dg.build_sensor_context(cursor=cursor, definitions=defs, instance=instance,
                                           resources={"drop": DropFolder(path=str(drop))})
         return partner_drop_sensor(context), context.cursor
 
@@ -247,7 +249,7 @@ def test_a_corrected_file_seen_by_the_drop_sensor_refreshes_that_partner_and_pub
     before = current_publication(home)["publication_id"]
     time.sleep(1)  # a publication id has one-second resolution
     run = defs.resolve_job_def("refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), asset_selection=request.asset_selection, tags=request.tags,
+        instance=instance, asset_selection=request.asset_selection, tags=request.tags,
         run_config={"resources": {"warehouse": {"config": {"home": str(home)}}}}, raise_on_error=False)
     assert run.success, [e.message for e in run.get_step_failure_events()]
     landed = {e.asset_key.to_user_string() for e in run.get_asset_materialization_events()
