@@ -21,9 +21,17 @@ EXIT_USAGE = 2
 def _sample(args: argparse.Namespace) -> int:
     from sample_data.generator import generate_drop
 
-    paths = generate_drop(Path(args.out), as_at=args.as_at, scale=args.scale, seed=args.seed)
-    print(f"wrote {len(paths)} extracts as at {args.as_at} (scale {args.scale}) to {args.out}")
+    paths = generate_drop(Path(args.out), as_at=args.as_at, scale=args.scale, seed=args.seed, months=args.months)
+    months = f" and the {args.months - 1} month ends before" if args.months > 1 else ""
+    print(f"wrote {len(paths)} extracts as at {args.as_at}{months} (scale {args.scale}) to {args.out}")
     return 0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def _environment(home: Path, drop: Path | None) -> None:
@@ -258,6 +266,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="as-at date of the extracts (default 2025-07-31)")
     sample.add_argument("--scale", type=float, default=1.0, help="1.0 = Staffordshire's real size")
     sample.add_argument("--seed", type=int, default=42)
+    sample.add_argument("--months", type=_positive_int, default=1,
+                        help="consecutive monthly drops of one world, ending at --as-at")
     sample.set_defaults(run=_sample)
 
     refresh = commands.add_parser("refresh", help="land, transform, check and publish a drop folder")

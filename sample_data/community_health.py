@@ -10,7 +10,7 @@ import numpy as np
 from sample_data.codes import SERVICE_LINES, SLT_SOURCES
 from sample_data.geography import NORTH_SUB_ICBS, SUB_ICBS, Geography
 from sample_data.population import People
-from sample_data.sampling import NAT, categorical, day, lognormal, scaled, uniform_dates
+from sample_data.sampling import NAT, categorical, day, lognormal, scaled, take, uniform_dates
 
 PROVIDERS = ["MPFT", "NSCHT"]
 MPFT, NSCHT = range(len(PROVIDERS))
@@ -32,6 +32,12 @@ class SltReferrals:
     first_assessment: np.ndarray
     discharge: np.ndarray
 
+    def on(self, as_at: date, cal: dict) -> SltReferrals:
+        """The referrals of the window to `as_at`, as they stood then."""
+        held = take(self, _in_window(self.referral_date, as_at, cal))
+        held.first_assessment, held.discharge = (_by(d, as_at) for d in (held.first_assessment, held.discharge))
+        return held
+
 
 @dataclass
 class CamhsReferrals:
@@ -45,9 +51,25 @@ class CamhsReferrals:
     treatment_start: np.ndarray
     closed: np.ndarray
 
+    def on(self, as_at: date, cal: dict) -> CamhsReferrals:
+        """The referrals of the window to `as_at`, as they stood then."""
+        held = take(self, _in_window(self.referral_date, as_at, cal))
+        for name in ("first_contact", "second_contact", "treatment_start", "closed"):
+            setattr(held, name, _by(getattr(held, name), as_at))
+        return held
+
 
 def window_start(as_at: date, cal: dict) -> np.datetime64:
     return day(as_at) - int(round(cal["health"]["window_months"] * MONTH_DAYS))
+
+
+def _in_window(when: np.ndarray, as_at: date, cal: dict) -> np.ndarray:
+    return (when >= window_start(as_at, cal)) & (when <= day(as_at))
+
+
+def _by(when: np.ndarray, as_at: date) -> np.ndarray:
+    """The dates on or before `as_at`; later ones (not yet happened then) NaT."""
+    return np.where(when <= day(as_at), when, NAT)
 
 
 def wait_model(mean_wait: float, share_over: float, threshold: float) -> tuple[float, float]:
@@ -74,10 +96,11 @@ def _referral_dates(rng: np.random.Generator, dob: np.ndarray, first: np.datetim
 
 
 def slt(rng: np.random.Generator, geo: Geography, people: People, practice_sub_icb: np.ndarray,
-        slcn: np.ndarray, as_at: date, scale: float, cal: dict) -> SltReferrals:
-    """County children referred in the window; waits leave the published queue."""
+        slcn: np.ndarray, as_at: date, scale: float, cal: dict,
+        first: np.datetime64 | None = None) -> SltReferrals:
+    """County children referred in the window (or since `first`); waits leave the published queue."""
     s = cal["slt"]
-    today, first = day(as_at), window_start(as_at, cal)
+    today, first = day(as_at), window_start(as_at, cal) if first is None else first
     years = (today - first).astype(np.int64) / YEAR_DAYS
     age_weight = np.zeros(people.age.max() + 2)
     for age, w in s["age_weights"].items():
@@ -99,10 +122,12 @@ def slt(rng: np.random.Generator, geo: Geography, people: People, practice_sub_i
 
 
 def camhs(rng: np.random.Generator, people: People, practice_sub_icb: np.ndarray,
-          send: np.ndarray, as_at: date, scale: float, cal: dict) -> CamhsReferrals:
-    """Referrals by service line, county rates applied per head to the whole ICB."""
+          send: np.ndarray, as_at: date, scale: float, cal: dict,
+          first: np.datetime64 | None = None) -> CamhsReferrals:
+    """Referrals (of the window, or since `first`) by service line, county rates applied
+    per head to the whole ICB."""
     c = cal["camhs"]
-    today, first = day(as_at), window_start(as_at, cal)
+    today, first = day(as_at), window_start(as_at, cal) if first is None else first
     years = (today - first).astype(np.int64) / YEAR_DAYS
     age_weight = np.zeros(people.age.max() + 1)
     for age, w in c["age_weights"].items():

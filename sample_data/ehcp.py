@@ -6,6 +6,7 @@ DfE age profile; ceased plans follow the DfE ages and reasons of cessation.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +18,7 @@ from sample_data.codes import CEASE_REASONS, DECISIONS, NEEDS, OUTCOMES, PLACEME
 from sample_data.geography import DISTRICTS, MAX_AGE, STOKE_INDEX, Geography
 from sample_data.population import ETHNICITY_GROUP, ETHNICITY_GROUPS, NOBT, SEXES, People
 from sample_data.sampling import (NAT, add_years, apportion, categorical, day, pick, plus_years,
-                                  probabilities, scaled, uniform_dates, age_on)
+                                  probabilities, scaled, take, uniform_dates, age_on)
 
 HISTORY_YEARS = 3
 SHORTEST_PLAN_DAYS = 30           # a plan ceased soon after issue ran at least this long
@@ -39,6 +40,21 @@ class Requests:
     mediation: np.ndarray
     tribunal: np.ndarray
 
+    def on(self, as_at: date) -> Requests:
+        """The requests of the three years to `as_at`, as they stood then."""
+        today = day(as_at)
+        held = take(self, (self.request_date >= history_start(as_at)) & (self.request_date <= today))
+        decided = held.decision_date <= today
+        assessed = decided & (held.decision == DECISIONS.index("YES"))
+        outcome_known = assessed & (held.outcome_date <= today)
+        held.decision = np.where(decided, held.decision, DECISIONS.index("PENDING"))
+        held.decision_date = np.where(decided, held.decision_date, NAT)
+        held.outcome = np.select([outcome_known, assessed], [held.outcome, OUTCOMES.index("PENDING")], -1)
+        held.outcome_date = np.where(outcome_known, held.outcome_date, NAT)
+        held.issued_date = np.where(outcome_known, held.issued_date, NAT)
+        held.mediation, held.tribunal = held.mediation & decided, held.tribunal & decided
+        return held
+
 
 @dataclass
 class Plans:
@@ -55,18 +71,31 @@ class Plans:
         when = np.datetime64(when, "D")
         return (self.start <= when) & (np.isnat(self.end) | (self.end > when))
 
+    def on(self, as_at: date) -> Plans:
+        """The plans held in the three years to `as_at`, as they stood then."""
+        today = day(as_at)
+        held = take(self, (self.start <= today) & (np.isnat(self.end) | (self.end >= history_start(as_at))))
+        ceased = held.end <= today
+        held.end = np.where(ceased, held.end, NAT)
+        held.cease_reason = np.where(ceased, held.cease_reason, -1)
+        return held
+
 
 def history_start(as_at: date) -> np.datetime64:
     return day(add_years(as_at, -HISTORY_YEARS)) + 1
 
 
 def generate(rng: np.random.Generator, geo: Geography, people: People, as_at: date,
-             scale: float, cal: dict) -> tuple[Requests, Plans]:
-    """Requests of the last three years and every plan held in them."""
-    today, first = day(as_at), history_start(as_at)
+             scale: float, cal: dict, months: Sequence[date] = ()) -> tuple[Requests, Plans]:
+    """Requests of the last three years and every plan held in them; given the month ends
+    of a history (oldest first, ending at `as_at`), of the three years before each, with
+    the active plans following the published trend month by month."""
+    months = list(months) or [as_at]
+    today, first = day(as_at), history_start(months[0])
+    years = HISTORY_YEARS + (len(months) - 1) / 12
     district = geo.district[people.council_lsoa]
     taken = np.zeros(len(people), dtype=bool)
-    requests = _requests(rng, people, district, taken, today, first, scale, cal)
+    requests = _requests(rng, people, district, taken, today, first, years, scale, cal)
 
     issued = ~np.isnat(requests.issued_date)
     new_person, new_start = requests.person[issued], requests.issued_date[issued]
@@ -90,7 +119,7 @@ def generate(rng: np.random.Generator, geo: Geography, people: People, as_at: da
     active_person = np.concatenate([old, stoke])
     active_start = _earlier_start(rng, people.dob[active_person], today, first, cal)
 
-    ceased_person, ceased_end = _ceased(rng, people, district, taken, today, first, scale,
+    ceased_person, ceased_end = _ceased(rng, people, district, taken, today, first, years, scale,
                                         int(ceases.sum()), cal)
     ceased_latest = ceased_end - SHORTEST_CEASED_PLAN_DAYS
     ceased_start = np.minimum(
@@ -99,7 +128,32 @@ def generate(rng: np.random.Generator, geo: Geography, people: People, as_at: da
     person = np.concatenate([new_person, active_person, ceased_person])
     start = np.concatenate([new_start, active_start, ceased_start])
     end = np.concatenate([new_end, np.full(len(active_person), NAT), ceased_end])
+    if len(months) > 1:
+        older = len(new_person) + np.arange(len(old))
+        counted = district[person] != STOKE_INDEX
+        start[older] = _follow_trend(rng, start, end, counted, older, people.dob[old], months, scale, cal)
     return requests, _describe(rng, people, district, person, start, end, today, cal)
+
+
+def _follow_trend(rng: np.random.Generator, start: np.ndarray, end: np.ndarray, counted: np.ndarray,
+                  older: np.ndarray, dob: np.ndarray, months: list[date], scale: float,
+                  cal: dict) -> np.ndarray:
+    """Start dates of the older county plans, some moved into the history (transfers in and
+    late-recorded plans) so that each month end's active count meets the trend's target."""
+    ends = np.array([day(m) for m in months])
+    active = [int((counted & (start <= e) & (np.isnat(end) | (end > e))).sum()) for e in ends[:-1]]
+    excess = np.array(active) - np.array([active_plan_target(m, cal) * scale for m in months[:-1]])
+    # plans to start after each month end: never more at a later month than at an earlier one
+    later = np.minimum.accumulate(np.clip(np.round(excess), 0, len(older)).astype(np.int64))
+    moved = rng.permutation(len(older))[:later[0] if len(later) else 0]
+    # the r-th moved plan starts after every month end that still needs more than r plans later
+    month = np.searchsorted(-later, -np.arange(len(moved)), side="left") - 1
+    first_day = ends[month] + 1
+    new_start = start[older].copy()
+    new_start[moved] = np.minimum(np.maximum(uniform_dates(rng, first_day, ends[month + 1]),
+                                             plus_years(dob[moved], cal["ehcp"]["youngest_start_age_years"])),
+                                  ends[-1])
+    return new_start
 
 
 def _profile(ages: dict) -> np.ndarray:
@@ -142,9 +196,9 @@ def _age_now(rng: np.random.Generator, age_then: np.ndarray, then: np.ndarray,
 
 
 def _requests(rng: np.random.Generator, people: People, district: np.ndarray, taken: np.ndarray,
-              today: np.datetime64, first: np.datetime64, scale: float, cal: dict) -> Requests:
+              today: np.datetime64, first: np.datetime64, years: float, scale: float, cal: dict) -> Requests:
     c = cal["ehcna"]
-    n = scaled(c["requests_per_year"] * HISTORY_YEARS, scale)
+    n = scaled(c["requests_per_year"] * years, scale)
     request_date = uniform_dates(rng, np.full(n, first), np.full(n, today))
     start_ages = np.array(sorted(c["start_age_profile"]))
     age_then = start_ages[categorical(rng, c["start_age_profile"], list(start_ages), n)]
@@ -213,11 +267,11 @@ def _earlier_start(rng: np.random.Generator, dob: np.ndarray, latest: np.ndarray
 
 
 def _ceased(rng: np.random.Generator, people: People, district: np.ndarray, taken: np.ndarray,
-            today: np.datetime64, first: np.datetime64, scale: float, already: int,
+            today: np.datetime64, first: np.datetime64, years: float, scale: float, already: int,
             cal: dict) -> tuple[np.ndarray, np.ndarray]:
-    """People whose older plan ceased in the last three years, and the end dates."""
+    """People whose older plan ceased since `first`, and the end dates."""
     e = cal["ehcp"]
-    n = max(scaled(e["ceased_per_year"] * HISTORY_YEARS, scale) - already, 0)
+    n = max(scaled(e["ceased_per_year"] * years, scale) - already, 0)
     end = uniform_dates(rng, np.full(n, first), np.full(n, today))
     ages = np.array(sorted(e["ceased_age_profile"]))
     wanted = _age_now(rng, ages[categorical(rng, e["ceased_age_profile"], list(ages), n)], end, today)

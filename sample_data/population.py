@@ -8,7 +8,7 @@ import numpy as np
 
 from sample_data import identifiers
 from sample_data.geography import DISTRICTS, MAX_AGE, POSTCODES_PER_LSOA, Geography
-from sample_data.sampling import categorical, dates_of_birth
+from sample_data.sampling import age_on, categorical, dates_of_birth, day, take
 
 SEXES = ["M", "F", "U"]
 ETHNICITIES = ["WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
@@ -38,6 +38,14 @@ class People:
 
     def __len__(self) -> int:
         return len(self.age)
+
+    def on(self, as_at: date) -> tuple[People, np.ndarray]:
+        """The people born by `as_at`, aged as then, and which they are (a mask)."""
+        born = self.dob <= day(as_at)
+        people = take(self, born)
+        people.age = age_on(people.dob, day(as_at)).astype(np.int8)
+        people.has_upn = people.has_upn & (people.age >= 4)
+        return people, born
 
     @property
     def lsoa(self) -> np.ndarray:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import zlib
+from dataclasses import fields, replace
 from datetime import date, timedelta
 from statistics import NormalDist
 
@@ -13,6 +14,11 @@ NAT = np.datetime64("NaT", "D")
 def stream(seed: int, name: str) -> np.random.Generator:
     """An independent random stream for one part of the generator."""
     return np.random.default_rng([seed, zlib.crc32(name.encode())])
+
+
+def take(records, rows: np.ndarray):
+    """A copy of a dataclass of per-record arrays keeping `rows` (a mask or indices)."""
+    return replace(records, **{f.name: getattr(records, f.name)[rows] for f in fields(records)})
 
 
 def probabilities(mix: dict, labels: list) -> np.ndarray:

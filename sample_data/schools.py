@@ -68,8 +68,10 @@ def academic_year_start(when: date) -> date:
 
 
 def generate(rng: np.random.Generator, geo: Geography, people: People, plans: Plans,
-             requests: Requests, as_at: date, scale: float, cal: dict) -> tuple[Census, Schools]:
-    """Pupils on roll at the latest census, with provision, school and attendance."""
+             requests: Requests, as_at: date, scale: float, cal: dict,
+             schools: Schools | None = None) -> tuple[Census, Schools]:
+    """Pupils on roll at the latest census, with provision, school and attendance; at the
+    given schools, if any (a child stays at one school while its district and phase do)."""
     c = cal["school_census"]
     when = census_date(as_at)
     year_start = academic_year_start(when)
@@ -113,7 +115,10 @@ def generate(rng: np.random.Generator, geo: Geography, people: People, plans: Pl
     school_district = district[person].copy()
     stoke = school_district == STOKE_INDEX
     school_district[stoke] = categorical(rng, c["stoke_school_districts"], DISTRICTS, int(stoke.sum()))
-    schools, school = _schools(rng, school_district, school_type, len(plans.person), c)
+    if schools is None:
+        schools, school = _schools(rng, school_district, school_type, len(plans.person), c)
+    else:
+        school = _attend(schools, school_district, school_type, people.la_child_id[person])
 
     possible = _sessions_possible(rng, year_start, when, len(person), c)
     missed = _sessions_missed(rng, sen, possible, c["absence"])
@@ -179,6 +184,21 @@ def _schools(rng: np.random.Generator, district: np.ndarray, school_type: np.nda
         colleges=urns[n_schools + n_independent:],
         early_years_settings=settings,
     ), school
+
+
+def _attend(schools: Schools, district: np.ndarray, school_type: np.ndarray,
+            child_id: np.ndarray) -> np.ndarray:
+    """Each pupil's school among those of its district and type (any school where there is
+    none), chosen by the pupil's id so that it is the same school at every census."""
+    buckets = len(COUNTY_DISTRICTS) * len(SCHOOL_TYPES)
+    order = np.argsort(schools.district * len(SCHOOL_TYPES) + schools.type, kind="stable")
+    per_bucket = np.bincount(schools.district * len(SCHOOL_TYPES) + schools.type, minlength=buckets)
+    first = np.concatenate([[0], np.cumsum(per_bucket)[:-1]])
+    bucket = district * len(SCHOOL_TYPES) + school_type
+    draw = (child_id * 0.6180339887498949) % 1.0
+    place = np.where(per_bucket[bucket] > 0, first[bucket] + (draw * per_bucket[bucket]).astype(np.int64),
+                     (draw * len(order)).astype(np.int64))
+    return order[place]
 
 
 def _sessions_possible(rng: np.random.Generator, year_start: date, when: date, n: int,

@@ -1,6 +1,7 @@
 """Simulating the whole local area once: every partner's records come from this."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,20 +41,33 @@ class World:
         return stream(self.seed, name)
 
 
-def simulate(as_at: date, scale: float, seed: int) -> World:
-    """Draw the population and every service's records for the as-at date."""
+def simulate(as_at: date, scale: float, seed: int, months: Sequence[date] = ()) -> World:
+    """Draw the population and every service's records for the as-at date; given the month
+    ends of a history (oldest first, ending at `as_at`), the EHC and trust records cover it."""
     cal = calibration.load()
+    geo = geography.load(stream(seed, "geography"), cal["population"]["stoke_deprivation_shift"])
+    people = population.draw(stream(seed, "population"), geo, as_at, scale, cal)
+    practices = primary_care.practices(stream(seed, "practices"), geo, cal)
+    registrations = primary_care.register(stream(seed, "registrations"), geo, people, practices, as_at, cal)
+    requests, plans = ehcp.generate(stream(seed, "ehcp"), geo, people, as_at, scale, cal, months)
+    health_from = community_health.window_start(months[0], cal) if months else None
+    return records(as_at, scale, seed, cal, geo, people, practices, registrations, requests, plans,
+                   health_from=health_from)
 
+
+def records(as_at: date, scale: float, seed: int, cal: dict, geo: geography.Geography,
+            people: population.People, practices: primary_care.Practices,
+            registrations: primary_care.Registrations, requests: ehcp.Requests, plans: ehcp.Plans,
+            referrals: tuple[community_health.SltReferrals, community_health.CamhsReferrals] | None = None,
+            county_schools: schools.Schools | None = None, health_from: np.datetime64 | None = None) -> World:
+    """The world on `as_at` from its people and EHC records: the other services' records
+    drawn from them, the trust referrals and schools given or drawn (referrals since
+    `health_from` if given)."""
     def rng(name: str) -> np.random.Generator:
         return stream(seed, name)
 
-    geo = geography.load(rng("geography"), cal["population"]["stoke_deprivation_shift"])
-    people = population.draw(rng("population"), geo, as_at, scale, cal)
-    practices = primary_care.practices(rng("practices"), geo, cal)
-    registrations = primary_care.register(rng("registrations"), geo, people, practices, as_at, cal)
-
-    requests, plans = ehcp.generate(rng("ehcp"), geo, people, as_at, scale, cal)
-    census, county_schools = schools.generate(rng("census"), geo, people, plans, requests, as_at, scale, cal)
+    census, county_schools = schools.generate(rng("census"), geo, people, plans, requests, as_at, scale, cal,
+                                              county_schools)
     people.has_upn[census.person] = True
     placement_urn = schools.placement_urns(rng("placements"), geo, people, plans, census, county_schools)
     hub_requests = eapdr.generate(rng("eapdr"), people, census, county_schools, as_at, scale, cal)
@@ -64,10 +78,14 @@ def simulate(as_at: date, scale: float, seed: int) -> World:
     registers = primary_care.clinical_registers(rng("registers"), people, status, as_at, cal)
     practice_sub_icb = np.where(registrations.practice >= 0,
                                 practices.sub_icb[np.maximum(registrations.practice, 0)], -1)
-    slt = community_health.slt(rng("slt"), geo, people, practice_sub_icb,
-                               status["need"] == NEEDS.index("SLCN"), as_at, scale, cal)
     send = (status["plan"] >= 0) | status["sen_support"]
-    camhs = community_health.camhs(rng("camhs"), people, practice_sub_icb, send, as_at, scale, cal)
+    if referrals is None:
+        slcn = status["need"] == NEEDS.index("SLCN")
+        slt = community_health.slt(rng("slt"), geo, people, practice_sub_icb, slcn, as_at, scale, cal, health_from)
+        camhs = community_health.camhs(rng("camhs"), people, practice_sub_icb, send, as_at, scale, cal,
+                                       health_from)
+    else:
+        slt, camhs = referrals
 
     status["ld"], status["autism"] = registers.learning_disability, registers.autism
     status["camhs"] = np.zeros(len(people), dtype=bool)
