@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := var/demo
 
-.PHONY: demo test lint lint-sql lint-fix ui bench venv clean
+.PHONY: demo demo-county test lint lint-sql lint-fix ui bench venv clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,10 +15,16 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## Generate the county-scale sample drop and refresh the warehouse end to end on it.
+## Generate 13 monthly sample drops (a twentieth of the county) and refresh every month end to end.
 demo: venv
-	$(BIN)/send-warehouse sample --out $(DEMO)/drop --scale 1.0
+	$(BIN)/send-warehouse sample --out $(DEMO)/drop --scale 0.05 --months 13
 	$(BIN)/send-warehouse refresh --demo --drop $(DEMO)/drop --home $(DEMO)/home
+
+## The county-scale history: 24 monthly drops at Staffordshire's real size, every month refreshed.
+COUNTY := var/county
+demo-county: venv
+	$(BIN)/send-warehouse sample --out $(COUNTY)/drop --scale 1.0 --months 24
+	$(BIN)/send-warehouse refresh --demo --drop $(COUNTY)/drop --home $(COUNTY)/home
 
 ## Run every test, a file to a core (PostgreSQL tests skip unless SEND_WAREHOUSE_TEST_POSTGRES_URL is set).
 test: venv
