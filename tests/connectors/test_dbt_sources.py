@@ -1,5 +1,5 @@
-"""The dbt sources are generated from the extract contracts: one source per partner, freshness from
-the cadence, and the committed file is what the contracts give."""
+"""The dbt sources and the partners_sending macro are generated from the extract contracts: one
+source per partner, freshness from the cadence, and the committed files are what the contracts give."""
 import dataclasses
 
 import yaml
@@ -11,6 +11,19 @@ from connectors.contracts import all_contracts, contract_for
 def test_the_committed_sources_file_is_what_the_contracts_give():
     assert dbt_sources.SOURCES_FILE.read_text(encoding="utf-8") == dbt_sources.sources_yaml(), (
         "dbt_project/models/staging/_sources.yml is out of date: run `python -m connectors.dbt_sources`")
+
+
+def test_the_committed_partners_macro_is_what_the_contracts_give():
+    assert dbt_sources.PARTNERS_MACRO_FILE.read_text(encoding="utf-8") == dbt_sources.partners_macro(), (
+        "dbt_project/macros/partners.sql is out of date: run `python -m connectors.dbt_sources`")
+
+
+def test_the_partners_sending_an_extract_are_those_whose_contracts_include_it(monkeypatch):
+    census = contract_for("council", "school_census")
+    assert "'camhs_referrals': ['mpft', 'nscht']" in dbt_sources.partners_macro()
+    added = dataclasses.replace(census, partner="stoke")
+    monkeypatch.setattr(dbt_sources, "all_contracts", lambda: (*all_contracts(), added))
+    assert "'school_census': ['council', 'stoke']" in dbt_sources.partners_macro()
 
 
 def test_every_contract_is_a_table_of_its_partners_source_with_its_cadence_as_freshness():

@@ -171,16 +171,15 @@ health_nhs_numbers as (
     union
     select nhs_number_pseudo from {{ ref('stg_mpft__slt_referrals') }}
     union
-    select nhs_number_pseudo from {{ ref('stg_mpft__camhs_referrals') }}
-    union
-    select nhs_number_pseudo from {{ ref('stg_nscht__camhs_referrals') }}
-    union
-    select nhs_number_pseudo from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
-    where consent = 'RACONSENT'
-    union
-    select nhs_number_pseudo from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
-    where consent = 'RACONSENT'
-    union
+    {%- for partner in partners_sending('camhs_referrals') %}
+        select nhs_number_pseudo from {{ ref('stg_' ~ partner ~ '__camhs_referrals') }}
+        union
+    {%- endfor %}
+    {%- for partner in partners_sending('reasonable_adjustment_flags') %}
+        select nhs_number_pseudo from {{ ref('stg_' ~ partner ~ '__reasonable_adjustment_flags') }}
+        where consent = 'RACONSENT'
+        union
+    {%- endfor %}
     select nhs_number_pseudo from {{ ref('stg_mpft__epr_send_markers') }}
     union
     select nhs_number_pseudo from council_nhs_numbers

@@ -111,56 +111,35 @@ records as (
     from {{ ref('stg_council__sen2_requests') }}
     where persontableid_pseudo is not null
     union all
-    select
-        {{ person_identifier(nhs_number='nhs_number_pseudo') }},
-        _row_number,
-        'mpft_camhs_referrals',
-        'mpft',
-        null,
-        {{ age_in_years('date_of_birth') }},
-        null,
-        null,
-        referral_date
-    from {{ ref('stg_mpft__camhs_referrals') }}
-    union all
-    select
-        {{ person_identifier(nhs_number='nhs_number_pseudo') }},
-        _row_number,
-        'nscht_camhs_referrals',
-        'nscht',
-        null,
-        {{ age_in_years('date_of_birth') }},
-        null,
-        null,
-        referral_date
-    from {{ ref('stg_nscht__camhs_referrals') }}
-    union all
-    select
-        {{ person_identifier(nhs_number='nhs_number_pseudo') }},
-        _row_number,
-        'mpft_reasonable_adjustment_flags',
-        'mpft',
-        null,
-        null,
-        null,
-        null,
-        recorded_date
-    from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
-    where consent = 'RACONSENT'  -- a dissent or revocation is never linked to a person
-    union all
-    select
-        {{ person_identifier(nhs_number='nhs_number_pseudo') }},
-        _row_number,
-        'nscht_reasonable_adjustment_flags',
-        'nscht',
-        null,
-        null,
-        null,
-        null,
-        recorded_date
-    from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
-    where consent = 'RACONSENT'  -- a dissent or revocation is never linked to a person
-    union all
+    {%- for partner in partners_sending('camhs_referrals') %}
+        select
+            {{ person_identifier(nhs_number='nhs_number_pseudo') }},
+            _row_number,
+            '{{ partner }}_camhs_referrals',
+            '{{ partner }}',
+            null,
+            {{ age_in_years('date_of_birth') }},
+            null,
+            null,
+            referral_date
+        from {{ ref('stg_' ~ partner ~ '__camhs_referrals') }}
+        union all
+    {%- endfor %}
+    {%- for partner in partners_sending('reasonable_adjustment_flags') %}
+        select
+            {{ person_identifier(nhs_number='nhs_number_pseudo') }},
+            _row_number,
+            '{{ partner }}_reasonable_adjustment_flags',
+            '{{ partner }}',
+            null,
+            null,
+            null,
+            null,
+            recorded_date
+        from {{ ref('stg_' ~ partner ~ '__reasonable_adjustment_flags') }}
+        where consent = 'RACONSENT'  -- a dissent or revocation is never linked to a person
+        union all
+    {%- endfor %}
     select
         {{ person_identifier(nhs_number='nhs_number_pseudo') }},
         _row_number,

@@ -5,31 +5,23 @@
 -- records are never linked to a person (int_person_records holds RACONSENT records only).
 -- With the impairment codes and adjustment categories of the person's counting flags, |-separated.
 with flag_records as (
-    select
-        'mpft_reasonable_adjustment_flags' as person_source,
-        _row_number,
-        flag_id,
-        provider,
-        flag_status,
-        consent,
-        recorded_date,
-        last_reviewed_date,
-        impairments,
-        adjustment_categories
-    from {{ ref('stg_mpft__reasonable_adjustment_flags') }}
-    union all
-    select
-        'nscht_reasonable_adjustment_flags',
-        _row_number,
-        flag_id,
-        provider,
-        flag_status,
-        consent,
-        recorded_date,
-        last_reviewed_date,
-        impairments,
-        adjustment_categories
-    from {{ ref('stg_nscht__reasonable_adjustment_flags') }}
+    {% for partner in partners_sending('reasonable_adjustment_flags') %}
+        {%- if not loop.first %}
+            union all
+        {% endif -%}
+        select
+            '{{ partner }}_reasonable_adjustment_flags' as person_source,
+            _row_number,
+            flag_id,
+            provider,
+            flag_status,
+            consent,
+            recorded_date,
+            last_reviewed_date,
+            impairments,
+            adjustment_categories
+        from {{ ref('stg_' ~ partner ~ '__reasonable_adjustment_flags') }}
+    {%- endfor %}
 ),
 
 latest as (
