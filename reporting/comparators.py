@@ -18,6 +18,9 @@ COMPARATORS = {
     "REGION": "West Midlands (DfE)",
     "ENGLAND": "England (DfE)",
 }
+# A published row's status when it has no value, in the board's words (kpi_values' status).
+STATUS_TEXT = {"suppressed": "withheld to protect small numbers", "not_applicable": "cannot be calculated",
+               "not_available": "not available from the source"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def comparisons(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
     cursor = con.execute("""
         select b.kpi_id, c.name, b.breakdown, b.breakdown_value, b.unit, b.comparator, b.value,
                b.missing_reason, b.period_label, b.neighbour_rank, b.neighbour_areas, b.england_rank,
-               b.england_areas, c.kpi_order
+               b.england_areas, b.status, c.kpi_order
         from marts.kpi_comparators b
         join (select kpi_id, name, row_number() over () as kpi_order from marts.kpi_catalogue) c using (kpi_id)
         where list_contains(?, b.comparator)
@@ -92,7 +95,9 @@ def comparisons(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
         key = (record["kpi_id"], record["breakdown"], record["breakdown_value"])
         comparison = rows.setdefault(key, Comparison(
             record["name"], None if record["breakdown"] == "TOTAL" else record["breakdown_value"]))
-        text, missing = _shown(record["value"], record["unit"], record["missing_reason"])
+        # a public warehouse row withheld by disclosure control has a status and no missing_reason
+        text, missing = _shown(record["value"], record["unit"],
+                               record["missing_reason"] or STATUS_TEXT.get(record["status"]))
         comparison.figures[record["comparator"]] = Figure(text, record["period_label"], missing)
         if record["comparator"] == "STAFFORDSHIRE" and record["neighbour_rank"] is not None:
             rows[key] = Comparison(

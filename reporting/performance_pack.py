@@ -1,11 +1,13 @@
 """The board's performance pack: every KPI's latest value, its changes, a 24-month trend, comparators,
-direction and rating against the targets file, by local authority and district; one edition per
+direction and rating against the targets file, by local authority, district, NHS sub-ICB area and each
+breakdown, and which figures are carried from earlier deliveries; one edition per
 published tier (``performance-pack-<reporting date>-<tier>.html`` and ``.pdf``), each read from its
 own tier's ``published.duckdb`` only, so the public edition shows nothing the public tier withholds."""
 from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,7 +18,8 @@ from kpis import Kpi, registry
 from publication.publish import MANIFEST, TIERS
 from reporting import comparators, disclosure_note, register
 from reporting.board_report import TEMPLATES, write_index
-from reporting.figures import PARTNER_NAMES
+from reporting.comparators import STATUS_TEXT
+from reporting.figures import PARTNER_NAMES, dataset_name
 from reporting.pdf import write_pdf
 from reporting.targets import RULE, TARGETS_FILE, Target, rating
 from reporting.targets import load as load_targets
@@ -24,8 +27,14 @@ from reporting.trend_chart import TrendChart, trend_chart
 
 TREND_MONTHS = 24
 LOCAL = "COUNTY"  # the local authority's own rows (Staffordshire)
-STATUS_TEXT = {"suppressed": "withheld to protect small numbers", "not_applicable": "cannot be calculated",
-               "not_available": "not available from the source"}
+# The pack's small tables of the latest month: the areas below the local authority (kpi_values' geography
+# levels), then the registry's breakdowns (one dimension each: a cross-tabulation is in the published tables).
+BY = {"DISTRICT": "district", "SUB_ICB": "NHS sub-ICB area", "SEX": "sex", "AGE_BAND": "age band",
+      "PRIMARY_NEED": "primary need", "ETHNICITY_GROUP": "ethnic group", "PLACEMENT_TYPE": "type of placement",
+      "SEN_STATUS": "SEN status", "CEASE_REASON": "reason the plan ceased", "FSM": "free school meals eligibility",
+      "PROVIDER": "provider", "SERVICE_LINE": "service line", "IMPAIRMENT": "impairment",
+      "ADJUSTMENT_CATEGORY": "adjustment category"}
+AREAS = ("DISTRICT", "SUB_ICB")
 DIRECTION_TEXT = {"higher_is_better": "Higher is better.", "lower_is_better": "Lower is better.",
                   "neither": "Neither higher nor lower is better in itself: it shows the level of need or demand."}
 UNITS = {"count": "{:,.0f}", "percent": "{:.1f}%", "per_1000": "{:.1f} per 1,000", "per_100": "{:.1f} per 100",
@@ -36,12 +45,30 @@ CHANGE_UNITS = {"count": "{:+,.0f}", "percent": "{:+.1f} percentage points", "pe
 
 @dataclass(frozen=True)
 class Row:
-    """A KPI's TOTAL row for one area and month, as the tier published it."""
+    """A KPI's row for one area (TOTAL) or one breakdown value (the local authority's) and month, as the
+    tier published it."""
 
-    name: str
+    name: str  # the area's name, or the breakdown value
     value: float | None
     status: str
     method: str
+    source_extracts: str | None = None  # the files that fed a TOTAL row: partner/extract/as_at, "; " between
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A small table of a KPI in the latest month: by area or by one breakdown, as the tier published it."""
+
+    key: str  # the geography level or breakdown: DISTRICT, SEX
+    rows: list[tuple[str, str, bool]]  # name, figure, apportioned
+
+    @property
+    def by(self) -> str:
+        return BY.get(self.key, self.key.replace("_", " ").lower())
+
+    @property
+    def heading(self) -> str:
+        return self.by[0].upper() + self.by[1:]
 
 
 @dataclass(frozen=True)
@@ -52,10 +79,11 @@ class KpiSection:
     last_month: str
     year_ago: str
     chart: TrendChart | None  # None: no figure in the window to draw
-    comparison: comparators.Comparison | None
+    comparisons: list[comparators.Comparison]  # the total first, then its breakdowns
     target: Target | None
     rating: str
-    districts: list[tuple[str, str, bool]]  # name, figure, apportioned
+    breakdowns: list[Breakdown]
+    carried: list[tuple[date, list[str]]]  # the latest figure's files delivered for earlier months, by date
 
     @property
     def direction(self) -> str:
@@ -94,14 +122,38 @@ def partners(source: str) -> str:
     return "; ".join(every + names)
 
 
+def carried(source_extracts: str | None, month: date) -> list[tuple[date, list[str]]]:
+    """The files of ``source_extracts`` delivered for a month before ``month`` (the figure carries them
+    forward: no newer file of the extract was current on the month end), by date, oldest first."""
+    earlier: dict[date, list[str]] = defaultdict(list)
+    for name in filter(None, (part.strip() for part in (source_extracts or "").split(";"))):
+        partner, extract, as_at = name.split("/")
+        if date.fromisoformat(as_at) < month.replace(day=1):
+            earlier[date.fromisoformat(as_at)].append(dataset_name(f"clean/{partner}__{extract}"))
+    return sorted(earlier.items())
+
+
 def _history(con: duckdb.DuckDBPyConnection, months: list[date]) -> dict[tuple, Row]:
-    """(kpi_id, level, code, month) -> the tier's TOTAL row, for the local authority and its districts."""
+    """(kpi_id, level, code, month) -> the tier's TOTAL row, for the local authority and the areas in it."""
     rows = con.execute("""
-        select kpi_id, geography_level, geography_code, reporting_date, geography_name, value, status, method
+        select kpi_id, geography_level, geography_code, reporting_date, geography_name, value, status, method,
+               source_extracts
         from marts.kpi_history
-        where breakdown = 'TOTAL' and geography_level in (?, 'DISTRICT') and reporting_date between ? and ?
-    """, [LOCAL, months[0], months[-1]]).fetchall()
+        where breakdown = 'TOTAL' and list_contains(?, geography_level) and reporting_date between ? and ?
+    """, [[LOCAL, *AREAS], months[0], months[-1]]).fetchall()
     return {tuple(r[:4]): Row(*r[4:]) for r in rows}
+
+
+def _breakdown_rows(con: duckdb.DuckDBPyConnection, month: date) -> dict[tuple[str, str], list[Row]]:
+    """(kpi_id, breakdown) -> the local authority's rows of each one-dimension breakdown in ``month``."""
+    rows: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for kpi_id, breakdown, *row in con.execute("""
+        select kpi_id, breakdown, breakdown_value, value, status, method from marts.kpi_history
+        where geography_level = ? and reporting_date = ? and breakdown <> 'TOTAL' and breakdown not like '%|%'
+        order by kpi_id, breakdown, breakdown_value
+    """, [LOCAL, month]).fetchall():
+        rows[kpi_id, breakdown].append(Row(*row))
+    return rows
 
 
 def _revisions(con: duckdb.DuckDBPyConnection, months: list[date]) -> list[tuple[date, datetime]]:
@@ -131,15 +183,20 @@ def _change(latest: Row | None, earlier: Row | None, month: date, unit: str, sta
     return f"{change} (from {shown(earlier.value, unit)} in {month:%B %Y})"
 
 
-def _section(kpi: Kpi, history: dict[tuple, Row], local_code: str, months: list[date],
-             comparison: comparators.Comparison | None, target: Target | None) -> KpiSection:
+def _section(kpi: Kpi, history: dict[tuple, Row], breakdown_rows: dict[tuple[str, str], list[Row]],
+             local_code: str, months: list[date], comparisons: list[comparators.Comparison],
+             target: Target | None) -> KpiSection:
     series = [history.get((kpi.id, LOCAL, local_code, month)) for month in months]
     start = min((month for (kpi_id, *_, month) in history if kpi_id == kpi.id), default=None)
     latest, last_month, year_ago = series[-1], series[-2], series[-13]
     values = [row.value if row else None for row in series]
-    districts = sorted((row.name, _figure(row, months[-1], kpi.unit), row.method == "APPORTIONED")
-                       for (kpi_id, level, _, month), row in history.items()
-                       if kpi_id == kpi.id and level == "DISTRICT" and month == months[-1])
+    areas = {level: sorted((row for (kpi_id, at, _, month), row in history.items()
+                            if kpi_id == kpi.id and at == level and month == months[-1]), key=lambda r: r.name)
+             for level in AREAS}
+    breakdowns = [Breakdown(key, [(row.name, _figure(row, months[-1], kpi.unit), row.method == "APPORTIONED")
+                                  for row in rows])
+                  for key, rows in [*areas.items(), *((b, breakdown_rows[kpi.id, b]) for b in kpi.breakdowns)]
+                  if rows]
     return KpiSection(
         kpi=kpi, partners=partners(kpi.source), latest=_figure(latest, months[-1], kpi.unit),
         last_month=_change(latest, last_month, months[-2], kpi.unit, start),
@@ -147,8 +204,9 @@ def _section(kpi: Kpi, history: dict[tuple, Row], local_code: str, months: list[
         chart=trend_chart(f"trend-{kpi.id}", kpi.name, comparators.COMPARATORS["WAREHOUSE"], months, values,
                           lambda v: shown(v, kpi.unit), target.value if target else None, start)
         if any(v is not None for v in values) else None,
-        comparison=comparison, target=target,
-        rating=rating(target, values[-1], values[-13], months[-1]), districts=districts)
+        comparisons=comparisons, target=target,
+        rating=rating(target, values[-1], values[-13], months[-1]), breakdowns=breakdowns,
+        carried=carried(latest.source_extracts, months[-1]) if latest else [])
 
 
 def _held_back(reports_dir: Path, history: dict[tuple, Row], months: list[date]) -> list[date]:
@@ -162,22 +220,25 @@ def _held_back(reports_dir: Path, history: dict[tuple, Row], months: list[date])
 
 
 def build_performance_pack(publication_dir: Path, reports_dir: Path, *,
-                           targets_file: Path = TARGETS_FILE) -> list[Path]:
+                           targets_file: Path = TARGETS_FILE) -> dict[str, Path]:
     """Write both tiers' editions (HTML and PDF) of the publication in ``publication_dir`` (``HOME/publish``)
-    to ``reports_dir``, rewrite the index; return the files written."""
+    to ``reports_dir``, rewrite the index; return the files written, by ``<tier>_html`` and ``<tier>_pdf``."""
     publication = json.loads((publication_dir / MANIFEST).read_text(encoding="utf-8"))
     targets = load_targets(targets_file)
     months = month_ends(date.fromisoformat(publication["reporting_date"]))
     reports_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    written = {}
     for tier in TIERS:
         with duckdb.connect(str(publication_dir / tier / "published.duckdb"), read_only=True) as con:
             history = _history(con, months)
+            breakdown_rows = _breakdown_rows(con, months[-1])
             revisions = _revisions(con, months)
-            by_name = {c.name: c for c in comparators.comparisons(con) if c.breakdown_value is None}
+            by_name = defaultdict(list)
+            for comparison in comparators.comparisons(con):
+                by_name[comparison.name].append(comparison)
         local = next(((code, row.name) for (_, level, code, _), row in history.items() if level == LOCAL),
                      (None, "the local authority"))
-        sections = [_section(kpi, history, local[0], months, by_name.get(kpi.name), targets.get(kpi.id))
+        sections = [_section(kpi, history, breakdown_rows, local[0], months, by_name[kpi.name], targets.get(kpi.id))
                     for kpi in registry().kpis]
         context = dict(tier=tier, reporting_date=months[-1], months=months, area=local[1], sections=sections,
                        publication=publication, revisions=revisions, rule=RULE,
@@ -188,6 +249,7 @@ def build_performance_pack(publication_dir: Path, reports_dir: Path, *,
         template = TEMPLATES.get_template("performance_pack.html.j2")
         html = reports_dir / pack_name(months[-1], tier)
         html.write_text(template.render(context, pdf=False), encoding="utf-8")
-        written += [html, write_pdf(template.render(context, pdf=True), html.with_suffix(".pdf"))]
+        written |= {f"{tier}_html": html,
+                    f"{tier}_pdf": write_pdf(template.render(context, pdf=True), html.with_suffix(".pdf"))}
     write_index(reports_dir, publication)
     return written

@@ -13,7 +13,7 @@ WIDTH, HEIGHT, FONT = 720, 270, 14  # drawn 540pt wide in the PDF: 14 units are 
 LEFT, RIGHT, TOP, BOTTOM = 80, 700, 64, 200
 LEFT_LEGEND = 10  # two rows of legend fit above TOP
 SERIES_COLOUR, TARGET_COLOUR, GAP_COLOUR = "#08519c", "#a63603", "#595959"
-NO_FIGURE = "No published figure"
+NO_FIGURE = "No figure: not published or withheld"
 LABEL_EVERY = 3  # months between labelled ticks (the latest month is always labelled)
 
 
@@ -45,8 +45,8 @@ def _text(x: float, y: float, text: str, anchor: str = "middle", **attributes: s
 
 def trend_chart(chart_id: str, title: str, series_name: str, months: list[date], values: list[float | None],
                 shown: Callable[[float], str], target: float | None = None, start: date | None = None) -> TrendChart:
-    """A line of ``values`` (None: no published figure, marked from the series' ``start`` on) by reporting
-    month, with the target if set."""
+    """A line of ``values`` by reporting month (None: no figure, not published or withheld, marked from the
+    series' ``start`` on), with the target if set."""
     known = [v for v in values if v is not None]
     gaps = [i for i, (month, v) in enumerate(zip(months, values)) if v is None and start and month >= start]
     ticks = _ticks(min([0.0, *known, *([target] if target is not None else [])]),
@@ -95,10 +95,11 @@ def trend_chart(chart_id: str, title: str, series_name: str, months: list[date],
     parts += _legend(keys)
     legend = [label for label, _ in keys]
     first, last = months[0], months[-1]
-    latest = f"{last:%B %Y}: {shown(values[-1])}" if values[-1] is not None else f"no figure for {last:%B %Y}"
+    latest = (f"{last:%B %Y}: {shown(values[-1])}" if values[-1] is not None
+              else f"no figure for {last:%B %Y} (not published or withheld)")
     alt = (f"Line chart of {title} by reporting month, {first:%B %Y} to {last:%B %Y}, {series_name}. {latest}"
            + (f"; the series starts in {start:%B %Y}" if start and start > first else "")
-           + (f"; {len(gaps)} month{'s' if len(gaps) != 1 else ''} since then without a published figure"
+           + (f"; {len(gaps)} month{'s' if len(gaps) != 1 else ''} since then without a figure"
               if gaps else "")
            + (f"; the target is {shown(target)}" if target is not None else "") + ".")
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '

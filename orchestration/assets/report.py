@@ -38,7 +38,8 @@ def _reporting_date(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
           description="Data-quality report for the governance board (HTML and PDF, one per refresh, "
                       "listed in HOME/reports/index.html) and the validation pages for data engineers "
                       "(HOME/reports/data-docs). Made after every refresh: a held-back one says why, "
-                      "beside the current publication, which stays in place.")
+                      "beside the current publication, which stays in place. A refresh that published "
+                      "also writes the month's performance pack (both editions, HTML and PDF).")
 def quality_report(context: dg.AssetExecutionContext, config: ReportConfig,
                    warehouse: Warehouse) -> dg.MaterializeResult:
     outcome = refresh_outcome(context.instance, config.refresh_run_id or _newest_refresh(context.instance))
@@ -48,11 +49,11 @@ def quality_report(context: dg.AssetExecutionContext, config: ReportConfig,
                             outcome.published, outcome.reasons, run_id=outcome.run_id,
                             file_failures=outcome.file_failures,
                             publication=current_publication(warehouse.home_path))
-    if outcome.published:
-        build_performance_pack(warehouse.home_path / "publish", warehouse.reports_dir)
+    packs = build_performance_pack(warehouse.home_path / "publish", warehouse.reports_dir) if outcome.published else {}
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)), "pdf": dg.MetadataValue.path(str(path.with_suffix(".pdf"))),
         "index": dg.MetadataValue.path(str(warehouse.reports_dir / "index.html")),
         "data_docs": dg.MetadataValue.path(str(data_docs)), "published": outcome.published,
         "refresh_run_id": outcome.run_id,
+        **{f"performance_pack_{edition}": dg.MetadataValue.path(str(file)) for edition, file in packs.items()},
     })

@@ -11,17 +11,17 @@ def _comparisons(con):
           ('ehcp_count', 'Active EHC plans'), ('ehcna_refusal_rate', 'EHC needs assessment refusal rate')
         ) v(kpi_id, name);
         create table marts.kpi_comparators as select * from (values
-          ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'WAREHOUSE', 8390.0, null, 'As at 2025-07-31', null, null, null, null),
-          ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'STAFFORDSHIRE', 8461.0, null, 'January 2025', 3, 11, 13, 153),
-          ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'REGION', 66710.0, null, 'January 2025', null, null, null, null),
-          ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'ENGLAND', 638745.0, null, 'January 2025', null, null, null, null),
-          ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'STATISTICAL_NEIGHBOUR', 6970.0, null, 'January 2025', 4, 11, 20, 153),
-          ('ehcna_refusal_rate', 'TOTAL', 'TOTAL', 'percent', 'WAREHOUSE', 44.2, null, '2024-08-01 to 2025-07-31', null, null, null, null),
-          ('ehcna_refusal_rate', 'TOTAL', 'TOTAL', 'percent', 'STAFFORDSHIRE', 45.62, null, 'Calendar year 2024', 1, 11, 9, 153),
-          ('ehcna_refusal_rate', 'TOTAL', 'TOTAL', 'percent', 'REGION', null, 'unavailable (x)', 'Calendar year 2024', null, null, null, null),
-          ('ehcna_refusal_rate', 'TOTAL', 'TOTAL', 'percent', 'ENGLAND', 27.79, null, 'Calendar year 2024', null, null, null, null)
+          ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'WAREHOUSE', 8390.0, null, 'As at 2025-07-31', null, null, null, null, 'available'),
+          ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'STAFFORDSHIRE', 8461.0, null, 'January 2025', 3, 11, 13, 153, 'available'),
+          ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'REGION', 66710.0, null, 'January 2025', null, null, null, null, 'available'),
+          ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'ENGLAND', 638745.0, null, 'January 2025', null, null, null, null, 'available'),
+          ('ehcp_count', 'TOTAL', 'TOTAL', 'count', 'STATISTICAL_NEIGHBOUR', 6970.0, null, 'January 2025', 4, 11, 20, 153, 'available'),
+          ('ehcna_refusal_rate', 'TOTAL', 'TOTAL', 'percent', 'WAREHOUSE', 44.2, null, '2024-08-01 to 2025-07-31', null, null, null, null, 'available'),
+          ('ehcna_refusal_rate', 'TOTAL', 'TOTAL', 'percent', 'STAFFORDSHIRE', 45.62, null, 'Calendar year 2024', 1, 11, 9, 153, 'available'),
+          ('ehcna_refusal_rate', 'TOTAL', 'TOTAL', 'percent', 'REGION', null, 'unavailable (x)', 'Calendar year 2024', null, null, null, null, 'not_available'),
+          ('ehcna_refusal_rate', 'TOTAL', 'TOTAL', 'percent', 'ENGLAND', 27.79, null, 'Calendar year 2024', null, null, null, null, 'available')
         ) v(kpi_id, breakdown, breakdown_value, unit, comparator, value, missing_reason, period_label,
-            neighbour_rank, neighbour_areas, england_rank, england_areas);
+            neighbour_rank, neighbour_areas, england_rank, england_areas, status);
         create table marts.ehcp_reconciliation as select * from (values
           (date '2025-01-16', 'January 2025', 8390.0, 8461.0, -71.0, -0.84, null),
           (date '2024-01-18', 'January 2024', 7402.0, 7490.0, -88.0, -1.17, null)

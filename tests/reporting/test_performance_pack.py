@@ -1,21 +1,34 @@
 """The board's performance pack, built from a small hand-made publication: 14 months of kpi_history
-(June 2024 to July 2025, March 2025 held back, May 2025 revised), the public tier rounded with one
-district withheld. Chromium checks the trend charts; the PDF is checked as text and page images."""
+(June 2024 to July 2025, March 2025 held back, May 2025 revised), with districts, NHS sub-ICB areas,
+breakdowns and comparators, the public tier rounded with cells withheld as disclosure control withholds
+them. Chromium checks the trend charts; the PDF is checked as text and page images."""
 from __future__ import annotations
 
 import json
 import math
 import re
+import shutil
 import subprocess
-from datetime import date
+from datetime import date, timedelta
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import numpy as np
 import pypdf
 import pytest
 from matplotlib.image import imread
 
+from expectations.data_docs import DataDocs
+from kpis import registry
+from orchestration.assets import report
+from orchestration.refresh_outcome import RefreshOutcome
+from orchestration.resources import Warehouse
+from reporting import performance_pack
+from reporting.comparators import STATUS_TEXT
+from reporting.figures import dataset_name
 from reporting.performance_pack import build_performance_pack, month_ends
 from reporting.targets import TARGETS_FILE, Target, TargetsError, load, rating
 from reporting.trend_chart import NO_FIGURE
@@ -25,10 +38,21 @@ from tests.reporting.test_rendering import PDFTOPPM, PDFTOTEXT, chromium, needs_
 LATEST = date(2025, 7, 31)
 MONTHS = [m for m in month_ends(LATEST, 14) if m != date(2025, 3, 31)]  # March 2025 held back
 REVISED = date(2025, 5, 31)
-DISTRICTS = {"E07000192": "Cannock Chase", "E07000199": "Tamworth"}
 # restricted figures, by month index: ehcp_count rises by 10 a month to 8,461 (public: 8,460)
 RESTRICTED_COUNT, PUBLIC_COUNT = "8,461", "8,460"
 WITHHELD_DISTRICT = "Tamworth"  # 6 plans in the restricted tier: withheld in the public one
+WITHHELD = STATUS_TEXT["suppressed"]
+# July 2025's plans by sex: 6 of unknown sex, withheld in the public tier, and the male count with them
+# (it and the total would give the 6 back)
+BY_SEX = {"F": (2800, 2800), "M": (5655, None), "U": (6, None)}
+# SLT referrals (a health KPI: sub-ICB areas, apportioned districts); June 2025's is small and withheld
+SLT_WITHHELD_MONTH = date(2025, 6, 30)
+SUB_ICBS = {"04Y": ("Cannock Chase", 120, 120), "05W": ("Stoke-on-Trent", 5, None)}
+# the files behind each KPI's July 2025 figures: July's named-plan file had not come for the 20-week KPI,
+# and the LSOA lookup is a yearly file
+SOURCES = {"ehcp_count": "council/sen2_namedplan/2025-07-31",
+           "ehcp_issued_20_weeks": "council/sen2_namedplan/2025-06-30",
+           "slt_referrals": "icb/lsoa_lookup/2025-03-31; mpft/slt_referrals/2025-07-31"}
 TARGETS = """targets:
   ehcp_issued_20_weeks: {value: 60, direction: higher_is_better, date: 2026-03-31, source: Test strategy}
   ehcp_count: {value: 8000, direction: lower_is_better, date: 2026-03-31, source: Test strategy}
@@ -36,22 +60,47 @@ TARGETS = """targets:
 
 
 def _rows(tier: str) -> list[tuple]:
+    """(kpi_id, month, level, code, name, breakdown, breakdown_value, value, method, revised_at, source_extracts)
+    of the tier: a public value of None is withheld."""
+    public = tier == "public"
     rows = []
     for i, month in enumerate(MONTHS):
         count = 8461 - 10 * (len(MONTHS) - 1 - i)
         timely = 50.0 + (5.0 if month == LATEST else 0.0)  # 50% a year ago, 55% now
         revised = "2025-06-03 09:00:00" if month == REVISED else None
-        public = tier == "public"
-        rows.append(("ehcp_count", month, "COUNTY", "E10000028", "Staffordshire",
-                     round(count / 5) * 5 if public else count, "available", "DIRECT", revised))
-        rows.append(("ehcp_issued_20_weeks", month, "COUNTY", "E10000028", "Staffordshire",
-                     None if public and month == LATEST else timely,
-                     "suppressed" if public and month == LATEST else "available", "DIRECT", revised))
-        rows.append(("ehcp_count", month, "DISTRICT", "E07000192", "Cannock Chase", 1205 if public else 1207,
-                     "available", "DIRECT", revised))
-        rows.append(("ehcp_count", month, "DISTRICT", "E07000199", "Tamworth", None if public else 6,
-                     "suppressed" if public else "available", "DIRECT", revised))
-    return rows
+        sources = {kpi_id: files if month == LATEST else f"council/sen2_namedplan/{month}"
+                   for kpi_id, files in SOURCES.items()}
+        county = ("COUNTY", "E10000028", "Staffordshire", "TOTAL", "TOTAL")
+        slt = 6 if month == SLT_WITHHELD_MONTH else 400 + i
+        rows += [(*row, revised, sources[row[0]]) for row in [
+            ("ehcp_count", month, *county, round(count / 5) * 5 if public else count, "DIRECT"),
+            ("ehcp_issued_20_weeks", month, *county, None if public and month == LATEST else timely, "DIRECT"),
+            ("ehcp_count", month, "DISTRICT", "E07000192", "Cannock Chase", "TOTAL", "TOTAL",
+             1205 if public else 1207, "DIRECT"),
+            ("ehcp_count", month, "DISTRICT", "E07000199", "Tamworth", "TOTAL", "TOTAL", None if public else 6,
+             "DIRECT"),
+            ("slt_referrals", month, *county, None if public and slt < 8 else round(slt / 5) * 5 if public else slt,
+             "DIRECT"),
+        ]]
+    latest = [("ehcp_count", LATEST, "COUNTY", "E10000028", "Staffordshire", "SEX", sex, figures[public], "DIRECT")
+              for sex, figures in BY_SEX.items()]
+    latest.append(("ehcp_count", LATEST, "COUNTY", "E10000028", "Staffordshire", "SEX|PRIMARY_NEED", "F|ASD",
+                   900, "DIRECT"))  # a cross-tabulation: in the published tables, not the pack
+    latest += [("slt_referrals", LATEST, "SUB_ICB", code, name, "TOTAL", "TOTAL", figures[public], "DIRECT")
+               for code, (name, *figures) in SUB_ICBS.items()]
+    latest.append(("slt_referrals", LATEST, "DISTRICT", "E07000192", "Cannock Chase", "TOTAL", "TOTAL",
+                   60 if public else 60.4, "APPORTIONED"))
+    return rows + [(*row, None, SOURCES[row[0]]) for row in latest]
+
+
+COMPARATORS = [  # kpi_id, breakdown, breakdown_value, unit, comparator, restricted value, public value, period
+    ("ehcp_count", "TOTAL", "TOTAL", "count", "WAREHOUSE", 8461.0, 8460.0, "As at 2025-07-31"),
+    ("ehcp_count", "TOTAL", "TOTAL", "count", "ENGLAND", 638745.0, 638745.0, "January 2025"),
+    ("ehcp_issued_20_weeks", "TOTAL", "TOTAL", "percent", "WAREHOUSE", 55.0, None, "2024-08-01 to 2025-07-31"),
+    ("ehcp_issued_20_weeks", "TOTAL", "TOTAL", "percent", "ENGLAND", 46.4, 46.4, "Calendar year 2024"),
+    ("ehcp_placement_share", "PLACEMENT_TYPE", "MAINSTREAM", "percent", "WAREHOUSE", 31.0, 31.0, "As at 2025-07-31"),
+    ("ehcp_placement_share", "PLACEMENT_TYPE", "MAINSTREAM", "percent", "ENGLAND", 40.5, 40.5, "January 2025"),
+]
 
 
 def _publication(folder: Path) -> Path:
@@ -66,16 +115,21 @@ def _publication(folder: Path) -> Path:
         with duckdb.connect(str(folder / tier / "published.duckdb")) as con:
             con.execute("create schema marts")
             con.execute("""create table marts.kpi_history (kpi_id varchar, reporting_date date,
-                geography_level varchar, geography_code varchar, geography_name varchar, value double,
-                status varchar, method varchar, revised_at timestamp, breakdown varchar default 'TOTAL')""")
+                geography_level varchar, geography_code varchar, geography_name varchar, breakdown varchar,
+                breakdown_value varchar, value double, method varchar, revised_at timestamp,
+                source_extracts varchar, status varchar as (if(value is null, 'suppressed', 'available')))""")
             con.executemany("insert into marts.kpi_history (kpi_id, reporting_date, geography_level, geography_code,"
-                            " geography_name, value, status, method, revised_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            _rows(tier))
-            con.execute("create table marts.kpi_catalogue as select 'ehcp_count' as kpi_id, 'Active EHC plans' as name")
-            con.execute("""create table marts.kpi_comparators as select 'ehcp_count' as kpi_id, 'TOTAL' as breakdown,
-                'TOTAL' as breakdown_value, 'count' as unit, 'ENGLAND' as comparator, 638745.0 as value,
-                null as missing_reason, 'January 2025' as period_label, null as neighbour_rank,
-                null as neighbour_areas, null as england_rank, null as england_areas""")
+                            " geography_name, breakdown, breakdown_value, value, method, revised_at, source_extracts)"
+                            f" values ({', '.join(['?'] * 11)})", _rows(tier))
+            con.execute("create table marts.kpi_catalogue (kpi_id varchar, name varchar)")
+            con.executemany("insert into marts.kpi_catalogue values (?, ?)", [(k.id, k.name) for k in registry().kpis])
+            con.execute("""create table marts.kpi_comparators (kpi_id varchar, breakdown varchar,
+                breakdown_value varchar, unit varchar, comparator varchar, value double, missing_reason varchar,
+                period_label varchar, neighbour_rank integer, neighbour_areas integer, england_rank integer,
+                england_areas integer, status varchar as (if(value is null, 'suppressed', 'available')))""")
+            con.executemany("insert into marts.kpi_comparators (kpi_id, breakdown, breakdown_value, unit, comparator,"
+                            " value, period_label) values (?, ?, ?, ?, ?, ?, ?)",
+                            [(*row[:5], row[6 if tier == "public" else 5], row[7]) for row in COMPARATORS])
     return folder
 
 
@@ -84,8 +138,7 @@ def pack(tmp_path_factory) -> dict[str, Path]:
     home = tmp_path_factory.mktemp("home")
     targets = home / "targets.yml"
     targets.write_text(TARGETS)
-    written = build_performance_pack(_publication(home / "publish"), home / "reports", targets_file=targets)
-    return {f"{p.stem.rsplit('-', 1)[1]}{p.suffix}": p for p in written}
+    return build_performance_pack(_publication(home / "publish"), home / "reports", targets_file=targets)
 
 
 def _pdf_text(pdf: Path, page: int | None = None) -> str:
@@ -95,14 +148,16 @@ def _pdf_text(pdf: Path, page: int | None = None) -> str:
 
 
 def test_both_editions_are_written_and_listed_in_the_index(pack):
-    assert set(pack) == {"restricted.html", "restricted.pdf", "public.html", "public.pdf"}
-    index = (pack["public.html"].parent / "index.html").read_text()
+    assert set(pack) == {"restricted_html", "restricted_pdf", "public_html", "public_pdf"}
+    assert {p.name for p in pack.values()} == {f"performance-pack-2025-07-31-{tier}.{kind}"
+                                               for tier in ("restricted", "public") for kind in ("html", "pdf")}
+    index = (pack["public_html"].parent / "index.html").read_text()
     for path in pack.values():
         assert f'href="{path.name}"' in index
 
 
 def test_the_public_edition_shows_only_what_the_public_tier_publishes(pack):
-    restricted, public = pack["restricted.html"].read_text(), pack["public.html"].read_text()
+    restricted, public = pack["restricted_html"].read_text(), pack["public_html"].read_text()
     assert RESTRICTED_COUNT in restricted and PUBLIC_COUNT in public
     assert RESTRICTED_COUNT not in public  # the pack read the public tier, not the restricted one
     withheld = re.search(rf"<th scope=\"row\">{WITHHELD_DISTRICT}</th><td[^>]*>([^<]+)</td>", public).group(1)
@@ -113,7 +168,7 @@ def test_the_public_edition_shows_only_what_the_public_tier_publishes(pack):
 
 
 def test_ratings_changes_revisions_and_held_back_months(pack):
-    html = pack["restricted.html"].read_text()
+    html = pack["restricted_html"].read_text()
     summary = {m[0]: m[1:] for m in re.findall(
         r'<tr><th scope="row">([^<]+)</th><td class="number">([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td>'
         r'<td>[^<]+</td><td class="[^"]+">([^<]+)</td></tr>', html)}
@@ -127,6 +182,170 @@ def test_ratings_changes_revisions_and_held_back_months(pack):
     assert summary["Tribunal rate"][-1] == "No target"
     assert "The figures for May 2025 were revised on 03 June 2025" in html
     assert "No figures were published for March 2025" in html
+
+
+class _Tables(HTMLParser):
+    """Every table of a page by id: row header ("" for a row without one) -> the row's data cells, as text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tables: dict[str, dict[str, list[str]]] = {}
+        self._table: dict[str, list[str]] | None = None
+        self._in: str | None = None  # "th" (a row header) or "td"
+        self._header, self._cells = "", []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._table = self.tables.setdefault(dict(attrs).get("id", ""), {})
+        elif tag == "tr":
+            self._header, self._cells = "", []
+        elif tag == "td" or (tag == "th" and dict(attrs).get("scope") == "row"):
+            self._in = tag
+            self._cells += [""] if tag == "td" else []
+        elif self._in == "td":  # <br>, <span> in a cell
+            self._cells[-1] += " "
+
+    def handle_data(self, data):
+        if self._in == "th":
+            self._header += data
+        elif self._in == "td":
+            self._cells[-1] += data
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self._in = None
+        elif tag == "tr" and self._table is not None and self._cells:
+            self._table[" ".join(self._header.split())] = [" ".join(cell.split()) for cell in self._cells]
+        elif tag == "table":
+            self._table = None
+
+
+def _unprotected(html: str, public: Path) -> list[str]:
+    """Every cell of the pack that the public tier (``public``: its published.duckdb) withholds and the pack
+    shows other than as withheld: the latest month's figures (the summary, the KPI's table, each area and
+    one-dimension breakdown), the changes from a withheld month, and the local data beside the DfE's."""
+    tables = _Tables(html).tables
+    names = {kpi.id: kpi.name for kpi in registry().kpis}
+    with duckdb.connect(str(public), read_only=True) as con:
+        latest = con.execute("select max(reporting_date) from marts.kpi_history").fetchone()[0]
+        last_month, year_ago = month_ends(latest, 13)[-2], month_ends(latest, 13)[0]
+        cells = con.execute("""
+            select kpi_id, reporting_date, geography_level, geography_name, breakdown, breakdown_value
+            from marts.kpi_history
+            where status = 'suppressed' and breakdown not like '%|%' and (reporting_date = ?
+                or reporting_date in (?, ?) and geography_level = 'COUNTY' and breakdown = 'TOTAL')
+        """, [latest, last_month, year_ago]).fetchall()
+        comparisons = con.execute("select kpi_id, breakdown_value from marts.kpi_comparators "
+                                  "where comparator = 'WAREHOUSE' and status = 'suppressed'").fetchall()
+        points = dict(con.execute("""
+            select kpi_id, count(value) from marts.kpi_history
+            where geography_level = 'COUNTY' and breakdown = 'TOTAL' and reporting_date > ? group by all
+        """, [month_ends(latest)[0] - timedelta(days=1)]).fetchall())
+    problems = []
+
+    def check(where: str, shown: str, expected: str) -> None:
+        if not shown.startswith(expected):
+            problems.append(f"{where}: {shown!r}, not {expected!r}")
+
+    withheld_latest = {kpi_id for kpi_id, month, level, _, breakdown, _ in cells
+                       if month == latest and level == "COUNTY" and breakdown == "TOTAL"}
+    for kpi_id, month, level, area, breakdown, value in cells:
+        if month != latest:
+            if kpi_id not in withheld_latest:
+                change = tables[kpi_id][""][1 if month == last_month else 2]
+                check(f"{kpi_id} change from {month}", change, f"Not available: the {month:%B %Y} figure is {WITHHELD}")
+        elif level == "COUNTY" and breakdown == "TOTAL":
+            summary = tables["summary-table"][names[kpi_id]]
+            for where, shown in (("summary", summary[0]), ("table", tables[kpi_id][""][0])):
+                check(f"{kpi_id} {where}", shown, WITHHELD)
+            for where, shown in (("change on last month", summary[1]), ("change on a year ago", summary[2])):
+                check(f"{kpi_id} {where}", shown, "Not available: there is no latest figure")
+            check(f"{kpi_id} rating", summary[4], "Not rated")
+        else:
+            table = f"{kpi_id}-{level if breakdown == 'TOTAL' else breakdown}"
+            check(table, tables[table][area if breakdown == "TOTAL" else value][0], WITHHELD)
+    for kpi_id, value in comparisons:
+        check(f"{kpi_id} beside the DfE", tables[f"{kpi_id}-comparators"]["All" if value == "TOTAL" else value][0],
+              WITHHELD)
+    for kpi_id, chart in re.findall(r'aria-labelledby="trend-([a-z0-9_]+)-title(.*?)</svg>', html, re.S):
+        drawn = chart.count('class="point"')  # a point for each month the tier gives a figure, and no other
+        if drawn != points[kpi_id]:
+            problems.append(f"{kpi_id} chart: {drawn} points, not {points[kpi_id]}")
+    return problems
+
+
+def test_every_cell_the_public_tier_withholds_is_shown_withheld_in_the_public_edition(pack, tmp_path, monkeypatch):
+    public = pack["public_html"].parent.parent / "publish" / "public" / "published.duckdb"
+    with duckdb.connect(str(public), read_only=True) as con:  # the fixture withholds a cell of each kind checked
+        assert con.execute("select count(*) from marts.kpi_history where status = 'suppressed'").fetchone()[0] >= 7
+    assert _unprotected(pack["public_html"].read_text(), public) == []
+
+    # With the protection removed (the public edition read from the restricted tier), every cell is caught.
+    connect = duckdb.connect
+    monkeypatch.setattr(performance_pack.duckdb, "connect",
+                        lambda path, **kw: connect(path.replace("/public/", "/restricted/"), **kw))
+    monkeypatch.setattr(performance_pack, "write_pdf", lambda html, path: path)
+    leaked = build_performance_pack(public.parent.parent, tmp_path, targets_file=pack["public_html"].parent.parent
+                                    / "targets.yml")
+    monkeypatch.undo()
+    problems = _unprotected(leaked["public_html"].read_text(), public)
+    # July's 20-week figure (in the summary and the KPI's table, its two changes, its rating, beside the
+    # DfE's, in its chart), Tamworth's plans, the plans of sex M and U, Stoke-on-Trent's SLT referrals, and
+    # June's SLT referrals (the change from it, the chart)
+    assert len(problems) == 13, problems
+
+
+def test_each_kpi_is_shown_by_area_and_breakdown_as_its_tier_published_it(pack):
+    restricted, public = (_Tables(pack[f"{tier}_html"].read_text()).tables for tier in ("restricted", "public"))
+    assert restricted["ehcp_count-SEX"] == {"F": ["2,800"], "M": ["5,655"], "U": ["6"]}
+    assert public["ehcp_count-SEX"] == {"F": ["2,800"], "M": [WITHHELD], "U": [WITHHELD]}
+    assert restricted["ehcp_count-DISTRICT"] == {"Cannock Chase": ["1,207"], "Tamworth": ["6"]}
+    assert restricted["slt_referrals-SUB_ICB"] == {"Cannock Chase": ["120"], "Stoke-on-Trent": ["5"]}
+    assert public["slt_referrals-SUB_ICB"] == {"Cannock Chase": ["120"], "Stoke-on-Trent": [WITHHELD]}
+    assert public["slt_referrals-DISTRICT"] == {"Cannock Chase": ["60 (shared out from the NHS areas)"]}
+    # the DfE's breakdowns beside the local figures, as the data-quality report shows them
+    assert public["ehcp_placement_share-comparators"]["MAINSTREAM"] == [
+        "31.0% As at 2025-07-31", "–", "–", "40.5% January 2025"]
+    for html in (pack["restricted_html"].read_text(), pack["public_html"].read_text()):
+        assert "F|ASD" not in html and "ehcp_count-SEX|PRIMARY_NEED" not in html  # cross-tabulations are not
+
+
+def test_a_figure_carried_from_an_earlier_delivery_says_so(pack):
+    html = pack["public_html"].read_text()
+    sections = dict(re.findall(r'<section aria-labelledby="kpi-([a-z0-9_]+)">(.*?)</section>', html, re.S))
+    carried = "<strong>Carried from earlier deliveries.</strong>"
+    assert carried in sections["ehcp_issued_20_weeks"]  # July's named-plan file had not come
+    assert "SEN2 return, module 4a named EHC plans (Staffordshire County Council), dated 30 June 2025." in (
+        sections["ehcp_issued_20_weeks"])
+    assert "ONS LSOA (2021) to district and sub-ICB lookup (NHS Staffordshire and Stoke-on-Trent ICB), dated 31 " \
+           "March 2025." in sections["slt_referrals"]  # the SLT file is July's, the yearly lookup March's
+    assert dataset_name("clean/mpft__slt_referrals") not in sections["slt_referrals"]
+    assert carried not in sections["ehcp_count"]  # every file is July's
+    assert "The July 2025 figures of 2 KPIs are carried from files delivered for earlier months" in html
+
+
+def test_the_report_asset_records_the_packs_files_as_metadata(pack, tmp_path, monkeypatch):
+    """quality_report, run for a refresh that published, lists both editions' files in its materialisation
+    (the data-quality report itself and the refresh's outcome are other tests'); one held back writes none."""
+    home = tmp_path / "home"
+    shutil.copytree(pack["public_html"].parent.parent / "publish", home / "publish")
+    monkeypatch.setattr(report, "_reporting_date", lambda context, warehouse: LATEST)
+    monkeypatch.setattr(report, "build_report", lambda con, reports_dir, *args, **kwargs: reports_dir / "report.html")
+    monkeypatch.setattr(DataDocs, "build", lambda self, run_id: self.site_dir / "index.html")
+
+    def packs(published: bool) -> dict[str, str]:
+        monkeypatch.setattr(report, "refresh_outcome", lambda instance, run_id: RefreshOutcome(run_id, published))
+        result = report.quality_report(context=dg.build_asset_context(), warehouse=Warehouse(home=str(home)),
+                                       config=report.ReportConfig(refresh_run_id="r1"))
+        return {key: value.value for key, value in result.metadata.items() if key.startswith("performance_pack_")}
+
+    assert packs(published=False) == {}
+    written = packs(published=True)
+    reports = home / "reports"
+    assert written == {f"performance_pack_{tier}_{kind}": str(reports / f"performance-pack-{LATEST}-{tier}.{kind}")
+                       for tier in ("restricted", "public") for kind in ("html", "pdf")}
+    assert all(Path(path).is_file() for path in written.values())
 
 
 def test_rating_by_hand():
@@ -178,7 +397,8 @@ window.addEventListener('load', () => {
             legendInside: [...svg.querySelectorAll('.legend-entry')].every(inside),
             series: svg.querySelectorAll('polyline.series, circle.point').length,
             target: svg.querySelectorAll('line.target').length,
-            gaps: svg.querySelectorAll('rect.no-figure').length};
+            gaps: svg.querySelectorAll('rect.no-figure').length,
+            captions: [...svg.closest('figure').querySelectorAll('figcaption')].map(c => c.textContent.trim())};
   });
   document.body.dataset.charts = JSON.stringify(charts);
 });
@@ -188,12 +408,15 @@ window.addEventListener('load', () => {
 @needs_chromium
 def test_chromium_draws_each_trend_chart_with_alt_text_a_month_axis_and_a_complete_legend(pack, tmp_path):
     measured = tmp_path / "measured.html"
-    measured.write_text(pack["restricted.html"].read_text().replace("</body>", MEASURE + "\n</body>"))
+    measured.write_text(pack["restricted_html"].read_text().replace("</body>", MEASURE + "\n</body>"))
     dom = chromium("--dump-dom", measured.as_uri(), profile=tmp_path / "profile").stdout
     charts = json.loads(re.search(r'data-charts="([^"]*)"', dom).group(1).replace("&quot;", '"'))
-    assert len(charts) == 2  # the KPIs with figures (the others say there is no trend to draw)
+    assert len(charts) == 3  # the KPIs with figures (the others say there is no trend to draw)
     for chart in charts:
-        assert chart["title"].endswith("trend by reporting month") and len(chart["desc"]) > 60
+        assert chart["title"].endswith("trend by reporting month")
+        assert chart["desc"].startswith(f"Line chart of {chart['title'].split(':')[0]} by reporting month, "
+                                        "August 2023 to July 2025") and "July 2025: " in chart["desc"]
+        assert chart["desc"] in chart["captions"]  # the alt text is also the figure's caption
         assert chart["axis"] == ["Reporting month"]
         assert chart["months"][-1] == "Jul 2025" and chart["months"][0] == "Oct 2023"  # every third month
         assert all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", m) for m in chart["months"])
@@ -212,7 +435,7 @@ def test_the_pack_and_index_load_offline_and_pass_the_wcag_audit(pack, tmp_path)
     if axe is None:
         pytest.skip("axe-core could not be fetched with npm and is not in the test cache")
     with Chromium(tmp_path / "profile") as browser:
-        for page in (pack["public.html"], pack["restricted.html"], pack["public.html"].parent / "index.html"):
+        for page in (pack["public_html"], pack["restricted_html"], pack["public_html"].parent / "index.html"):
             visit = browser.visit(page.as_uri(), axe=axe)
             assert visit.requests[0] == page.as_uri() and visit.non_local_requests == [], page
             assert visit.violations == [], page
@@ -232,14 +455,16 @@ def _font_sizes(pdf: Path) -> list[tuple[float, str]]:
 
 @needs_poppler
 def test_the_pdf_has_page_numbers_readable_text_and_headings_with_their_content(pack, tmp_path):
-    pdf = pack["public.pdf"]
+    pdf = pack["public_pdf"]
     pages = len(pypdf.PdfReader(pdf).pages)
     assert pages > 3
     sizes = _font_sizes(pdf)
     assert any(text == "Reporting month" for _, text in sizes)  # the charts' text is drawn as text
     assert min(size for size, _ in sizes) >= 10, sorted(sizes)[:5]
-    headings = {"About this pack", "What changed in the data this month", "Summary", "Each KPI",
-                "Active EHC plans", "EHC plans issued within 20 weeks"}
+    # every heading and table caption of the edition (the PDF is laid out from the same template)
+    headings = {unescape(text) for _, text in re.findall(r"<(h2|h3|caption)[^>]*>(.*?)</\1>",
+                                                         pack["public_html"].read_text())}
+    assert {"Each KPI", "Active EHC plans by sex, July 2025", "SLT referrals for Staffordshire"} <= headings
     for n in range(1, pages + 1):
         lines = [line.strip() for line in _pdf_text(pdf, n).splitlines() if line.strip()]
         assert lines[-1].endswith(f"Page {n} of {pages}")
