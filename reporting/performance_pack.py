@@ -83,7 +83,7 @@ class KpiSection:
     target: Target | None
     rating: str
     breakdowns: list[Breakdown]
-    carried: list[tuple[date, list[str]]]  # the latest figure's files delivered for earlier months, by date
+    carried: list[tuple[date, list[str]]]  # the latest figure's files when last month's figure had the same
 
     @property
     def direction(self) -> str:
@@ -122,15 +122,16 @@ def partners(source: str) -> str:
     return "; ".join(every + names)
 
 
-def carried(source_extracts: str | None, month: date) -> list[tuple[date, list[str]]]:
-    """The files of ``source_extracts`` delivered for a month before ``month`` (the figure carries them
-    forward: no newer file of the extract was current on the month end), by date, oldest first."""
-    earlier: dict[date, list[str]] = defaultdict(list)
-    for name in filter(None, (part.strip() for part in (source_extracts or "").split(";"))):
+def carried(latest: Row | None, last_month: Row | None) -> list[tuple[date, list[str]]]:
+    """The latest figure's files, by date, when they are last month's figure's files too: its source did not
+    change since last month, so the figure is carried, not missing (history.md); else nothing."""
+    if not (latest and last_month and latest.source_extracts) or latest.source_extracts != last_month.source_extracts:
+        return []
+    files: dict[date, list[str]] = defaultdict(list)
+    for name in filter(None, (part.strip() for part in latest.source_extracts.split(";"))):
         partner, extract, as_at = name.split("/")
-        if date.fromisoformat(as_at) < month.replace(day=1):
-            earlier[date.fromisoformat(as_at)].append(dataset_name(f"clean/{partner}__{extract}"))
-    return sorted(earlier.items())
+        files[date.fromisoformat(as_at)].append(dataset_name(f"clean/{partner}__{extract}"))
+    return sorted(files.items())
 
 
 def _history(con: duckdb.DuckDBPyConnection, months: list[date]) -> dict[tuple, Row]:
@@ -206,7 +207,7 @@ def _section(kpi: Kpi, history: dict[tuple, Row], breakdown_rows: dict[tuple[str
         if any(v is not None for v in values) else None,
         comparisons=comparisons, target=target,
         rating=rating(target, values[-1], values[-13], months[-1]), breakdowns=breakdowns,
-        carried=carried(latest.source_extracts, months[-1]) if latest else [])
+        carried=carried(latest, last_month))
 
 
 def _held_back(reports_dir: Path, history: dict[tuple, Row], months: list[date]) -> list[date]:

@@ -28,7 +28,6 @@ from orchestration.refresh_outcome import RefreshOutcome
 from orchestration.resources import Warehouse
 from reporting import performance_pack
 from reporting.comparators import STATUS_TEXT
-from reporting.figures import dataset_name
 from reporting.performance_pack import build_performance_pack, month_ends
 from reporting.targets import TARGETS_FILE, Target, TargetsError, load, rating
 from reporting.trend_chart import NO_FIGURE
@@ -311,18 +310,16 @@ def test_each_kpi_is_shown_by_area_and_breakdown_as_its_tier_published_it(pack):
         assert "F|ASD" not in html and "ehcp_count-SEX|PRIMARY_NEED" not in html  # cross-tabulations are not
 
 
-def test_a_figure_carried_from_an_earlier_delivery_says_so(pack):
+def test_a_figure_whose_files_did_not_change_since_last_month_is_carried_and_says_so(pack):
     html = pack["public_html"].read_text()
     sections = dict(re.findall(r'<section aria-labelledby="kpi-([a-z0-9_]+)">(.*?)</section>', html, re.S))
-    carried = "<strong>Carried from earlier deliveries.</strong>"
-    assert carried in sections["ehcp_issued_20_weeks"]  # July's named-plan file had not come
+    carried = "<strong>Carried from last month.</strong>"
+    assert carried in sections["ehcp_issued_20_weeks"]  # July's named-plan file had not come: June's again
     assert "SEN2 return, module 4a named EHC plans (Staffordshire County Council), dated 30 June 2025." in (
         sections["ehcp_issued_20_weeks"])
-    assert "ONS LSOA (2021) to district and sub-ICB lookup (NHS Staffordshire and Stoke-on-Trent ICB), dated 31 " \
-           "March 2025." in sections["slt_referrals"]  # the SLT file is July's, the yearly lookup March's
-    assert dataset_name("clean/mpft__slt_referrals") not in sections["slt_referrals"]
-    assert carried not in sections["ehcp_count"]  # every file is July's
-    assert "The July 2025 figures of 2 KPIs are carried from files delivered for earlier months" in html
+    assert carried not in sections["slt_referrals"]  # the yearly lookup is March's again, the SLT file is new
+    assert carried not in sections["ehcp_count"]  # July's file
+    assert "The July 2025 figures of 1 KPI are carried: none of the files" in html
 
 
 def test_the_report_asset_records_the_packs_files_as_metadata(pack, tmp_path, monkeypatch):
