@@ -55,9 +55,11 @@ def test_a_new_home_builds_every_month_of_the_drop_in_one_run(two_months):
 
 def dbt_invocations(home) -> list[str]:
     """The dbt log of every build of the home (they share one target folder, decision 0031), one
-    entry per invocation, oldest first."""
-    (log,) = (home / "dbt").glob("target-*/dbt.log")
-    return log.read_text(encoding="utf-8").split("Running with dbt=")[1:]
+    entry per invocation, oldest first: dbt.log and the files it rotated to, dbt.log.1 (newer) ..."""
+    (target,) = (home / "dbt").glob("target-*")
+    rotated = sorted(target.glob("dbt.log.*"), key=lambda p: int(p.suffix[1:]), reverse=True)
+    text = "".join(p.read_text(encoding="utf-8") for p in [*rotated, target / "dbt.log"])
+    return text.split("Running with dbt=")[1:]
 
 
 def test_the_months_of_a_run_after_the_first_do_not_parse_the_project_again(two_months):
