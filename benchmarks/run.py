@@ -27,6 +27,7 @@ from benchmarks.sampler import Measured, run_sampled
 from benchmarks.stages import (
     LANDING, ORCHESTRATION, SAMPLE, STAGES, Interval, run_intervals,
 )
+from publication import run_parameters
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
@@ -124,12 +125,12 @@ def _direct(work: Path, drop: Path, home: Path) -> dict:
     copy = direct / "warehouse" / "warehouse.duckdb"  # same file name: same catalog name in the SQL
     copy.parent.mkdir()
     shutil.copy(home / "warehouse.duckdb", copy)
-    variables = json.dumps({"reporting_date": _reporting_date(home), "refreshed_at": REFRESHED_AT})
+    run_parameters.write_duckdb_file(copy, _reporting_date(home), REFRESHED_AT)  # what the SQL reads
     dbt = Path(PYTHON).with_name("dbt")
     target = direct / "target"
     env = {**_environment(copy.parent), "DBT_LOG_PATH": str(target)}
     compile_, _ = _measure([str(dbt), "compile", "--project-dir", str(REPO / "dbt_project"), "--profiles-dir",
-                            str(REPO / "dbt_project"), "--target-path", str(target), "--vars", variables],
+                            str(REPO / "dbt_project"), "--target-path", str(target)],
                            direct / "compile.log", env)
     transform, transform_others = _measure(
         [PYTHON, "-m", "benchmarks.direct", "transform", str(copy), str(target), str(direct / "transform.json")],

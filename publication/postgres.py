@@ -26,6 +26,8 @@ import psycopg2
 from psycopg2 import sql
 from sqlalchemy.engine import make_url
 
+from publication import run_parameters
+
 URL_ENV = "SEND_WAREHOUSE_POSTGRES_URL"
 BUILD_DATABASE_SUFFIX = "_build"
 BUILD_SCHEMA = "marts_build"
@@ -190,9 +192,16 @@ def publish_build(url: str) -> None:
             sql.Identifier(BUILD_SCHEMA), sql.Identifier(PUBLISHED_SCHEMA)))
 
 
-def dbt_variables(reporting_date: str, refreshed_at: str) -> dict[str, str]:
-    """The dbt vars of a PostgreSQL build: the marts go to ``marts_build`` until swapped in."""
-    return {"reporting_date": reporting_date, "refreshed_at": refreshed_at, "marts_schema": BUILD_SCHEMA}
+def dbt_variables() -> dict[str, str]:
+    """The dbt vars of a PostgreSQL build: the marts go to ``marts_build`` until swapped in (the same
+    every build; the month is in ``landing.run_parameters``, :func:`write_run_parameters`)."""
+    return {"marts_schema": BUILD_SCHEMA}
+
+
+def write_run_parameters(url: str, reporting_date: str, refreshed_at: str) -> None:
+    """The build's ``landing.run_parameters`` row in the build database of ``url``."""
+    with connect(build_url(url)) as pg, pg.cursor() as cursor:
+        run_parameters.write_postgres(cursor, reporting_date, refreshed_at)
 
 
 def configured_url() -> str | None:

@@ -57,7 +57,9 @@
         {%- for schema in ['clean', 'landing'] -%}
             {%- do run_query('create database if not exists ' ~ schema) -%}
         {%- endfor -%}
-        {%- for node in graph.sources.values() if node.schema in ['clean', 'landing'] -%}
+        {#- landing.run_parameters is not in the zone: whoever runs dbt creates it (publication/run_parameters.py) -#}
+        {%- for node in graph.sources.values()
+                if node.schema in ['clean', 'landing'] and node.identifier != 'run_parameters' -%}
             {%- set folder = 'landing_files' if node.schema == 'landing' else node.identifier -%}
             {%- do run_query('create or replace view ' ~ node.schema ~ '.' ~ node.identifier
                              ~ ' as select * from parquet.`' ~ zone ~ '/' ~ folder ~ '`') -%}

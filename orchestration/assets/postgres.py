@@ -2,14 +2,13 @@
 
 import json
 import os
-from datetime import datetime, UTC
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.publication import publication
 from orchestration.resources import PostgresTarget, Warehouse
-from publication import postgres
+from publication import postgres, run_parameters
 from publication.postgres_tiers import PUBLIC_TIER, RESTRICTED_TIER, BiRoles, publish_tiers
 from publication.publish import current_publication
 
@@ -32,8 +31,8 @@ def postgres_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, post
         copied = postgres.copy_sources(con, postgres_target.url)
     context.log.info(f"copied {len(copied)} tables ({sum(copied.values()):,} rows) to "
                      f"{postgres.described(postgres_target.url)}")
-    variables = postgres.dbt_variables(
-        published["reporting_date"], datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"))
+    postgres.write_run_parameters(postgres_target.url, published["reporting_date"], run_parameters.now())
+    variables = postgres.dbt_variables()
     os.environ.update(postgres.dbt_environment(postgres_target.url))
     dbt_postgres.cli(["build", "--vars", json.dumps(variables)], raise_on_error=True).wait()
     postgres.publish_build(postgres_target.url)

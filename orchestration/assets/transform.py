@@ -1,10 +1,10 @@
 """The dbt project as Dagster assets: staging, intermediate and marts, with dbt tests as checks."""
 
-import json
+import hashlib
 import os
 import sys
 from collections.abc import Mapping
-from datetime import date, datetime, UTC
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from orchestration.partitions import REPORTING_MONTHS, month_key, run_reporting_dates
 from orchestration.resources import Warehouse
 from orchestration.run_tags import tag_reporting_date
+from publication import run_parameters
 from publication.dbt_manifest import DBT_PROJECT_DIR, manifest, manifest_is_stale, parse_project
 
 # dbt is installed beside this interpreter (the project's .venv): dagster-dbt looks it up on PATH,
@@ -53,6 +54,8 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
 
     The newest month the warehouse holds builds every model, so the marts are that month's. An
     earlier month builds ``kpi_history`` and what it reads: its own block of the series, nothing else.
+    Each month's date and refresh time go in ``landing.run_parameters`` before its build, and every
+    build shares the home's dbt target folder, so dbt parses the project at most once (decision 0031).
     """
     os.environ["SEND_WAREHOUSE_DUCKDB"] = str(warehouse.duckdb_path)
     months = run_reporting_dates(context)
@@ -61,24 +64,33 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         raise dg.Failure(f"{months[-1]:%B %Y} is older than the newest month built ({newest:%B %Y}): select "
                          "kpi_history and its upstream assets to re-run it, so the marts stay the newest month's",
                          allow_retries=False)
+    target_path = dbt_target_path(warehouse.home_path)
     for month in months:
+        with warehouse.connect() as con:
+            run_parameters.write(con, month)
         if month == months[-1]:  # the run's selection: every model for the newest month, else kpi_history's
             if month == newest:
                 tag_reporting_date(context, month)
-            yield from dbt.cli(_build_args(month), context=context).stream()
+            yield from dbt.cli(["build"], context=context, target_path=target_path).stream()
         else:
             context.log.info(f"{month}: building kpi_history and what it reads (the marts stay {newest}'s)")
-            invocation = dbt.cli([*_build_args(month), "--select", "+kpi_history",
-                                  "--indirect-selection", "cautious"], manifest=dbt_project.manifest_path).wait()
+            invocation = dbt.cli(["build", "--select", "+kpi_history", "--indirect-selection", "cautious"],
+                                 manifest=dbt_project.manifest_path, target_path=target_path).wait()
             yield from _month_materializations(invocation.get_artifact("run_results.json"), month)
 
 
-def _build_args(reporting_date: date) -> list[str]:
-    variables = {
-        "reporting_date": reporting_date.isoformat(),
-        "refreshed_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
-    }
-    return ["build", "--vars", json.dumps(variables)]
+def dbt_target_path(home: Path) -> Path:
+    """The dbt target folder of the warehouse home's builds: ``HOME/dbt/target-<project>``.
+
+    dbt parses the project again when the profile (the DuckDB path) or the command-line vars differ
+    from its last parse's; dagster-dbt gives each invocation a new target folder with a copy of
+    ``dbt_project/target/partial_parse.msgpack``, made by whatever parsed the project last (another
+    warehouse path, or none). One folder per home keeps the home's own last parse, so a month's build
+    re-parses only what changed since (nothing, from the second month of a run). The folder is named
+    after the dbt project's location: a parse saved by another checkout would have its seeds' paths.
+    """
+    project = hashlib.sha1(str(DBT_PROJECT_DIR).encode()).hexdigest()[:8]
+    return home / "dbt" / f"target-{project}"
 
 
 def _month_materializations(run_results: Mapping[str, Any], reporting_date: date):

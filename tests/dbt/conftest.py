@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
+from publication import run_parameters
 from tests.dbt import hand_built_dfe
 from tests.dbt.hand_built_people import FILES, REPORTING_DATE, ROWS
 from tests.dbt.clean_tables import build_warehouse
@@ -16,14 +17,19 @@ from tests.dbt.clean_tables import build_warehouse
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
-def run_dbt(args: list[str], target_path: Path) -> None:
+REFRESHED_AT = "2025-08-05 06:00:00"
+
+
+def run_dbt(args: list[str], target_path: Path, reporting_date: str = REPORTING_DATE,
+            refreshed_at: str = REFRESHED_AT) -> None:
+    """dbt on the warehouse at SEND_WAREHOUSE_DUCKDB, its landing.run_parameters written first."""
+    run_parameters.write_duckdb_file(os.environ["SEND_WAREHOUSE_DUCKDB"], reporting_date, refreshed_at)
     result = dbtRunner().invoke([
         *args,
         "--project-dir", str(DBT_PROJECT),
         "--profiles-dir", str(DBT_PROJECT),
         "--target-path", str(target_path),
         "--log-path", str(target_path / "logs"),
-        "--vars", f"{{reporting_date: '{REPORTING_DATE}', refreshed_at: '2025-08-05 06:00:00'}}",
         "--no-send-anonymous-usage-stats",
     ])
     assert result.success, f"dbt {args[0]} failed: {result.exception or result.result}"

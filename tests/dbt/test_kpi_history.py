@@ -16,6 +16,7 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
+from publication import run_parameters
 from publication.disclosure import public_kpi_values
 from tests.dbt import hand_built_dfe
 from tests.dbt.clean_tables import build_warehouse
@@ -37,10 +38,10 @@ def build_month(home: Path, reporting_date: str, refreshed_at: str, *, history_o
     """``dbt build`` for one month end: the whole project, or (a re-run of a past month) kpi_history
     and what it is made from."""
     selection = ["--select", "+kpi_history", "--indirect-selection", "cautious"] if history_only else []
+    run_parameters.write_duckdb_file(os.environ["SEND_WAREHOUSE_DUCKDB"], reporting_date, refreshed_at)
     result = dbtRunner().invoke([
         "build", *selection, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
         "--target-path", str(home / "target"), "--log-path", str(home / "target" / "logs"),
-        "--vars", f"{{reporting_date: '{reporting_date}', refreshed_at: '{refreshed_at}'}}",
         "--no-send-anonymous-usage-stats",
     ])
     failed = [f"{r.node.name}: {r.message}" for r in getattr(result.result, "results", [])

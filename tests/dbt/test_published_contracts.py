@@ -9,7 +9,6 @@ import pytest
 from dbt.cli.main import dbtRunner
 
 from tests.dbt.conftest import DBT_PROJECT
-from tests.dbt.hand_built_people import REPORTING_DATE
 
 CROSSWALK_SQL = Path("models/marts/sub_icb_district_crosswalk.sql")
 MARTS_SCHEMA = Path("models/marts/schema.yml")
@@ -30,7 +29,7 @@ def project_copy(tmp_path, warehouse, monkeypatch) -> Path:
 def run_crosswalk(project: Path, capsys) -> tuple[bool, str]:
     result = dbtRunner().invoke([
         "run", "--select", "sub_icb_district_crosswalk", "--project-dir", str(project), "--profiles-dir", str(project),
-        "--vars", f"{{reporting_date: '{REPORTING_DATE}'}}", "--no-send-anonymous-usage-stats",
+        "--no-send-anonymous-usage-stats",
         "--no-partial-parse"])
     return result.success, capsys.readouterr().out
 

@@ -53,6 +53,27 @@ def test_a_new_home_builds_every_month_of_the_drop_in_one_run(two_months):
     assert set(kpi_values(home)["reporting_date"].dt.date) == {JULY}
 
 
+def dbt_invocations(home) -> list[str]:
+    """The dbt log of every build of the home (they share one target folder, decision 0031), one
+    entry per invocation, oldest first: dbt.log and the files it rotated to, dbt.log.1 (newer) ..."""
+    (target,) = (home / "dbt").glob("target-*")
+    rotated = sorted(target.glob("dbt.log.*"), key=lambda p: int(p.suffix[1:]), reverse=True)
+    text = "".join(p.read_text(encoding="utf-8") for p in [*rotated, target / "dbt.log"])
+    return text.split("Running with dbt=")[1:]
+
+
+def test_the_months_of_a_run_after_the_first_do_not_parse_the_project_again(two_months):
+    """dbt parses the whole project when its vars or profile differ from the last parse's: the
+    month is in landing.run_parameters, not --vars, so every build after the first partial-parses
+    with nothing changed (issue #17)."""
+    _, home, _ = two_months
+    invocations = dbt_invocations(home)
+    assert len(invocations) >= 2  # June (kpi_history), July (every model)
+    for later in invocations[1:]:
+        assert "Unable to do partial parsing" not in later, later[:3000]
+        assert "Partial parsing enabled, no changes found, skipping parsing" in later, later[:3000]
+
+
 def test_a_corrected_file_for_a_past_month_re_runs_that_month_alone(two_months):
     drop, home, _ = two_months
     before, marts_before = history(home), kpi_values(home)

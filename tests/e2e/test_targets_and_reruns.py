@@ -165,7 +165,8 @@ def test_postgresql_target_holds_the_same_kpi_values_as_duckdb(refreshed, postgr
     public_files = {path.stem for path in (home / "publish" / "public").glob("*.parquet")}
     assert set(tables.loc[tables.table_schema == PUBLIC_TIER, "table_name"]) == public_files
     assert set(tables.table_schema) == {PUBLIC_TIER, RESTRICTED_TIER}  # no build input in the BI database
-    assert set(built.loc[built.table_schema == "landing", "table_name"]) == {"files"}  # no clear identifiers
+    # no clear identifiers: the manifest and the build's month (decision 0031)
+    assert set(built.loc[built.table_schema == "landing", "table_name"]) == {"files", "run_parameters"}
     assert "marts_build" not in set(built.table_schema)
     in_files = duckdb.sql(f"select * from read_parquet('{home / 'publish' / 'public' / 'kpi_values.parquet'}')")
     assert public_columns == in_files.columns

@@ -69,7 +69,7 @@ def test_kpi_rows_of_an_id_the_registry_lacks_is_a_compile_error(tmp_path, monke
     from kpis.generate import DBT_PROJECT
     monkeypatch.setenv("SEND_WAREHOUSE_DUCKDB", str(tmp_path / "warehouse.duckdb"))
     args = ["--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT), "--target-path", str(tmp_path),
-            "--log-path", str(tmp_path / "logs"), "--vars", "{reporting_date: '2025-07-31'}",
+            "--log-path", str(tmp_path / "logs"),
             "--no-send-anonymous-usage-stats", "--quiet"]
     result = dbtRunner().invoke(["compile", "--inline", "{{ kpi_rows('slt_discharged', 'facts') }}", *args])
     assert not result.success and "KPI 'slt_discharged' is not in kpis/registry.yml" in capsys.readouterr().out

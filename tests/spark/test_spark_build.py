@@ -41,13 +41,16 @@ def java_home() -> str | None:
 
 
 def dbt(args: list[str], target_path: Path, reporting_date: str, target: str) -> None:
-    result = dbtRunner().invoke([
-        *args, "--target", target,
-        "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-        "--target-path", str(target_path), "--log-path", str(target_path / "logs"),
-        "--vars", f"{{reporting_date: '{reporting_date}', refreshed_at: '{REFRESHED_AT}'}}",
-        "--no-send-anonymous-usage-stats",
-    ])
+    """``dbt <args>`` on the target, its landing.run_parameters (the month) written first by the
+    project's macro (on Spark a view in the session dbt-spark starts)."""
+    options = ["--target", target, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+               "--target-path", str(target_path), "--log-path", str(target_path / "logs"),
+               "--no-send-anonymous-usage-stats"]
+    written = dbtRunner().invoke([
+        "run-operation", "write_run_parameters",
+        "--args", f"{{reporting_date: '{reporting_date}', refreshed_at: '{REFRESHED_AT}'}}", *options])
+    assert written.success, f"dbt run-operation write_run_parameters --target {target} failed: {written.exception}"
+    result = dbtRunner().invoke([*args, *options])
     assert result.success, f"dbt {' '.join(args)} --target {target} failed: {result.exception or result.result}"
 
 
