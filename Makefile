@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := var/demo
 
-.PHONY: demo demo-county test lint lint-sql lint-fix ui bench venv clean
+.PHONY: demo demo-county test lint lint-sql lint-fix ui bench bench-history venv clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ ui: venv
 ## What a refresh costs at scales 1 and 10 against direct DuckDB (benchmarks/README.md); takes minutes.
 bench: venv
 	$(BIN)/python -m benchmarks.run --scales 1 10
+
+## What the history costs at county scale (benchmarks/README.md): a 24-month backfill, a full month and an
+## incremental month (one corrected file); results in benchmarks/results/history/; takes 15-25 minutes.
+bench-history: venv
+	$(BIN)/python -m benchmarks.history --scale 1 --months 24 --label history
 
 clean:
 	rm -rf var dbt_project/target dbt_project/logs
