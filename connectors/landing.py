@@ -66,6 +66,8 @@ def land(con: duckdb.DuckDBPyConnection, contract: Contract, delivery: Delivery,
             raise FileRejected("BAD_AS_AT_DATE" if delivery.problem.endswith("is in the future")
                                else "BAD_FILE_NAME", delivery.problem)
         delivery_rejection(contract, delivery)  # a module of a multi-file return: its delivery's rules
+        if data is not None and _is_current(con, contract, delivery.name, _sha256(data)):
+            return None  # the current file again, known by its bytes before it is read
         if delivery.database:
             source = read_database(delivery.database.url, delivery.database.table,
                                    tuple(contract.column(k).source_header for k in contract.key))
@@ -75,9 +77,8 @@ def land(con: duckdb.DuckDBPyConnection, contract: Contract, delivery: Delivery,
             source = read_csv(delivery.name, data, contract.encoding)
     except FileRejected as rejected:
         return _record_rejection(con, contract.partner, contract.extract, delivery, data, rejected)
-    newest = _newest_receipt(con, contract.partner, contract.extract, delivery.name)
-    if newest is not None and newest[0] == source.sha256 and newest[1] != "rejected":
-        return None  # the current (or recorded duplicate) file again: nothing changes
+    if data is None and _is_current(con, contract, delivery.name, source.sha256):
+        return None  # a database table whose rows are the current ones again
     seen = _received_under_another_name(con, contract, source.sha256, delivery.name)
     if data is not None:
         landing_dir.mkdir(parents=True, exist_ok=True)
@@ -119,6 +120,12 @@ def _newest_receipt(con, partner: str, extract: str | None, name: str) -> tuple[
         "select sha256, status from landing.files where partner = ? and extract is not distinct from ? "
         "and file_name = ? order by file_id desc limit 1", [partner, extract, name],
     ).fetchone()
+
+
+def _is_current(con, contract: Contract, name: str, sha256: str) -> bool:
+    """The newest receipt of the name is these bytes, landed (or a recorded duplicate): nothing changes."""
+    newest = _newest_receipt(con, contract.partner, contract.extract, name)
+    return newest is not None and newest[0] == sha256 and newest[1] != "rejected"
 
 
 def _received_under_another_name(con, contract: Contract, sha256: str, name: str) -> str | None:

@@ -324,6 +324,17 @@ def test_resending_the_previous_good_file_after_a_rejection_clears_the_hold(wh):
     assert land_census(wh, good) is None  # the current file again changes nothing
 
 
+def test_the_current_file_again_is_known_by_its_bytes_and_never_read(wh, monkeypatch):
+    good = extract_bytes(CENSUS, valid_rows(CENSUS))
+    assert land_census(wh, good).status == "accepted"
+
+    def unread(name, *_):
+        raise AssertionError(f"{name} was read again")
+    monkeypatch.setattr("connectors.landing.read_csv", unread)  # an unchanged drop costs no parsing
+
+    assert land_census(wh, good) is None
+
+
 def test_resending_an_earlier_version_after_a_correction_makes_it_current_again(wh):
     original = extract_bytes(CENSUS, valid_rows(CENSUS))
     corrected_rows = valid_rows(CENSUS)
