@@ -201,7 +201,7 @@ def dbt_variables() -> dict[str, str]:
 def write_run_parameters(url: str, reporting_date: str, refreshed_at: str) -> None:
     """The build's ``landing.run_parameters`` row in the build database of ``url``."""
     with connect(build_url(url)) as pg, pg.cursor() as cursor:
-        run_parameters.write_postgres(cursor, reporting_date, refreshed_at)
+        run_parameters.write(cursor, reporting_date, refreshed_at)
 
 
 def configured_url() -> str | None:
