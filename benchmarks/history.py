@@ -25,9 +25,7 @@ Writes ``benchmarks/results/<label>/``: ``summary.md``, ``runs.csv`` (one row pe
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import os
 import shutil
 import sys
 import time
@@ -38,10 +36,12 @@ import dagster as dg
 from dagster import DagsterEventType
 
 from benchmarks.machine import describe
-from benchmarks.report import GIB, MIB, _table
-from benchmarks.run import PYTHON, REPO, RESULTS, _gaps, _measure, _process, _read_only
+from benchmarks.report import GIB, MIB, _table, _write_csv
+from benchmarks.run import (
+    PYTHON, REPO, RESULTS, _measure, _process, _read_only, home_instance, refresh_stages,
+)
 from benchmarks.sampler import Measured
-from benchmarks.stages import DBT_STEP, STAGES, Interval, run_intervals
+from benchmarks.stages import DBT_STEP, Interval, run_intervals
 
 TARGET = 0.20  # issue 15: the incremental month in under 20% of a full month's refresh
 CORRECTED = ("mpft", "camhs_referrals", "csv")
@@ -49,38 +49,18 @@ CORRECTED = ("mpft", "camhs_referrals", "csv")
 
 def _instance_runs(home: Path) -> list[dg.DagsterRun]:
     """Every run in the home's Dagster instance, oldest first."""
-    os.environ["SEND_WAREHOUSE_DAGSTER_STORAGE"] = str(home / "dagster")
-    os.environ["SEND_WAREHOUSE_DAGSTER_LOGS"] = str(home / "dagster" / "logs")
-    with dg.DagsterInstance.from_config(str(REPO)) as instance:
+    with home_instance(home) as instance:
         return list(reversed(instance.get_runs()))
 
 
 def _run_logs(home: Path, run_ids: list[str]) -> dict[str, list[dg.EventLogEntry]]:
-    os.environ["SEND_WAREHOUSE_DAGSTER_STORAGE"] = str(home / "dagster")
-    os.environ["SEND_WAREHOUSE_DAGSTER_LOGS"] = str(home / "dagster" / "logs")
-    with dg.DagsterInstance.from_config(str(REPO)) as instance:
+    with home_instance(home) as instance:
         return {run_id: list(instance.all_logs(run_id)) for run_id in run_ids}
 
 
 def _intervals(home: Path, run_ids: list[str]) -> list[Interval]:
-    os.environ["SEND_WAREHOUSE_DAGSTER_STORAGE"] = str(home / "dagster")
-    os.environ["SEND_WAREHOUSE_DAGSTER_LOGS"] = str(home / "dagster" / "logs")
-    with dg.DagsterInstance.from_config(str(REPO)) as instance:
+    with home_instance(home) as instance:
         return [i for run_id in run_ids for i in run_intervals(instance, run_id)]
-
-
-def stages(measured: Measured, intervals: list[Interval]) -> list[dict]:
-    """Wall, CPU and peak RSS of each stage of one refresh command (as ``benchmarks.run`` does)."""
-    windows = {stage: [(i.start, i.end) for i in intervals if i.stage == stage] for stage in STAGES[1:]}
-    windows[STAGES[-1]] = _gaps(intervals, measured.started, measured.ended)
-    rows = []
-    for stage in STAGES[1:]:
-        sampled = [measured.samples.window(a, b) for a, b in windows[stage]]
-        rows.append({"stage": stage, "wall_seconds": sum(b - a for a, b in windows[stage]),
-                     "cpu_seconds": sum(cpu for cpu, _ in sampled),
-                     "peak_rss_bytes": max((peak for _, peak in sampled), default=0),
-                     "steps": len(windows[stage])})
-    return rows
 
 
 def month_boundaries(entries: list[dg.EventLogEntry], months: list[date]) -> list[tuple[date, float, float]]:
@@ -159,7 +139,8 @@ def _month_end(text: str) -> date:
     return month_end(date.fromisoformat(f"{text}-01"))
 
 
-def _refresh(drop: Path, home: Path, log: Path, *extra: str) -> tuple[dict, list[dict], list[str], Measured]:
+def _refresh(scale: float, drop: Path, home: Path, log: Path, *extra: str
+             ) -> tuple[dict, list[dict], list[str], Measured]:
     """One sampled ``send-warehouse refresh --demo``: its process figures, stages and new run ids."""
     before = {r.run_id for r in _instance_runs(home)} if (home / "dagster").exists() else set()
     measured, others = _measure([PYTHON, "-m", "orchestration.cli", "refresh", "--demo", "--drop", str(drop),
@@ -167,7 +148,7 @@ def _refresh(drop: Path, home: Path, log: Path, *extra: str) -> tuple[dict, list
     run_ids = [r.run_id for r in _instance_runs(home) if r.run_id not in before]
     process = {**_process(measured, others), "published": measured.returncode == 0,
                "stdout": log.read_text().splitlines()[:3]}
-    return process, stages(measured, _intervals(home, run_ids)), run_ids, measured
+    return process, [vars(s) for s in refresh_stages(scale, measured, _intervals(home, run_ids))], run_ids, measured
 
 
 def bench(scale: float, months: int, as_at: date, corrected: date, work: Path, resume: bool = False) -> dict:
@@ -194,7 +175,7 @@ def bench(scale: float, months: int, as_at: date, corrected: date, work: Path, r
 
     if "backfill" not in partial:
         print(f"backfill: {partial['files']} files", flush=True)
-        backfill, backfill_stages, backfill_runs, measured = _refresh(drop, home, work / "backfill.log")
+        backfill, backfill_stages, backfill_runs, measured = _refresh(scale, drop, home, work / "backfill.log")
         built = _history_months(home)
         logs = _run_logs(home, backfill_runs)
         per_month = []
@@ -212,7 +193,7 @@ def bench(scale: float, months: int, as_at: date, corrected: date, work: Path, r
     if "incremental" not in partial:
         print(f"incremental: a corrected {'/'.join(CORRECTED[:2])} file for {corrected:%Y-%m}", flush=True)
         corrected_path = correct(drop, corrected)
-        incremental, incremental_stages, _, _ = _refresh(drop, home, work / "incremental.log",
+        incremental, incremental_stages, _, _ = _refresh(scale, drop, home, work / "incremental.log",
                                                          "--months", f"{corrected:%Y-%m}")
         partial["incremental"] = {**incremental, "corrected_file": str(corrected_path.relative_to(work)),
                                   "month": corrected.isoformat(), "stages": incremental_stages,
@@ -227,12 +208,12 @@ def bench(scale: float, months: int, as_at: date, corrected: date, work: Path, r
         for path in current_files(drop, as_at):
             (month_drop / path.parent.name).mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, month_drop / path.parent.name / path.name)
-        full, full_stages, _, _ = _refresh(month_drop, month_home, work / "full-month.log")
+        full, full_stages, _, _ = _refresh(scale, month_drop, month_home, work / "full-month.log")
         partial["full_month"] = {**full, "files": len(list(month_drop.glob("*/*"))), "stages": full_stages}
         save()
     if "newest_rerun" not in partial:
         print(f"full month on the backfilled home: --months {as_at:%Y-%m} again", flush=True)
-        rerun, rerun_stages, _, _ = _refresh(drop, home, work / "newest-rerun.log", "--months", f"{as_at:%Y-%m}")
+        rerun, rerun_stages, _, _ = _refresh(scale, drop, home, work / "newest-rerun.log", "--months", f"{as_at:%Y-%m}")
         partial["newest_rerun"] = {**rerun, "stages": rerun_stages}
         save()
     return partial
@@ -316,13 +297,6 @@ def markdown(machine: dict, result: dict) -> str:
                           [[s["stage"], s["wall_seconds"], s["cpu_seconds"], s["peak_rss_bytes"] / MIB, s["steps"]]
                            for s in result[key]["stages"]]), ""]
     return "\n".join(lines)
-
-
-def _write_csv(path: Path, rows: list[dict]) -> None:
-    with path.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def write(out: Path, machine: dict, result: dict) -> None:

@@ -15,6 +15,8 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,16 +80,31 @@ def _gaps(intervals: list[Interval], start: float, end: float) -> list[tuple[flo
 
 
 def stage_rows(scale: float, sample: Measured, refresh: Measured, intervals: list[Interval]) -> list[Stage]:
-    """Wall, CPU and peak memory of every stage, read off the refresh process's samples."""
-    rows = [Stage(scale, SAMPLE, sample.wall_seconds, sample.cpu_seconds, sample.peak_tree_rss_bytes, 1)]
+    """Wall, CPU and peak memory of the sample generation and of every stage of the refresh."""
+    return [Stage(scale, SAMPLE, sample.wall_seconds, sample.cpu_seconds, sample.peak_tree_rss_bytes, 1),
+            *refresh_stages(scale, refresh, intervals)]
+
+
+def refresh_stages(scale: float, refresh: Measured, intervals: list[Interval]) -> list[Stage]:
+    """Wall, CPU and peak memory of every stage of one refresh command, read off its process's samples."""
     windows = {stage: [(i.start, i.end) for i in intervals if i.stage == stage] for stage in STAGES}
     windows[ORCHESTRATION] = _gaps(intervals, refresh.started, refresh.ended)
+    rows = []
     for stage in STAGES[1:]:
         measured = [refresh.samples.window(a, b) for a, b in windows[stage]]
         rows.append(Stage(scale, stage, sum(b - a for a, b in windows[stage]),
                           sum(cpu for cpu, _ in measured), max((peak for _, peak in measured), default=0),
                           len(windows[stage])))
     return rows
+
+
+@contextmanager
+def home_instance(home: Path) -> Iterator[dg.DagsterInstance]:
+    """The Dagster instance of a warehouse home (its runs and event logs), as the CLI configures it."""
+    os.environ["SEND_WAREHOUSE_DAGSTER_STORAGE"] = str(home / "dagster")
+    os.environ["SEND_WAREHOUSE_DAGSTER_LOGS"] = str(home / "dagster" / "logs")
+    with dg.DagsterInstance.from_config(str(REPO)) as instance:
+        yield instance
 
 
 def _read_only(path: Path) -> duckdb.DuckDBPyConnection:
@@ -162,9 +179,7 @@ def bench_scale(scale: float, work_root: Path) -> dict:
     refresh, refresh_others = _measure([PYTHON, "-m", "orchestration.cli", "refresh", "--demo",
                                         "--drop", str(drop), "--home", str(home)], work / "refresh.log",
                                        ok=(0, 1))  # 1: held back, still a full refresh to time
-    os.environ["SEND_WAREHOUSE_DAGSTER_STORAGE"] = str(home / "dagster")
-    os.environ["SEND_WAREHOUSE_DAGSTER_LOGS"] = str(home / "dagster" / "logs")
-    with dg.DagsterInstance.from_config(str(REPO)) as instance:
+    with home_instance(home) as instance:
         intervals = [i for run in instance.get_runs() for i in run_intervals(instance, run.run_id)]
     print(f"scale {scale:g}: direct limits", flush=True)
     return {
